@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): yente-compatible routes, native screening routes, review pages."""

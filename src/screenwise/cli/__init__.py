@@ -1,0 +1,1 @@
+"""The ``screenwise`` command line: thin click commands over the library."""

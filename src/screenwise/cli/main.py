@@ -1,0 +1,124 @@
+"""The ``screenwise`` entry point: global options, shared helpers, one error mapping.
+
+Each command module (``cli/lists.py``, ``cli/screen.py``, ``cli/text.py``, ``cli/serve.py``,
+``cli/eval.py``) registers its commands on :data:`cli`. Commands parse arguments, make one
+library call and render the result; a ``ScreenwiseError`` becomes a one-line message on
+stderr and the error's exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+
+from screenwise.errors import ScreenwiseError
+from screenwise.settings import Settings
+
+if TYPE_CHECKING:
+    from screenwise.screening import Screener
+    from screenwise.store.versions import ListStore
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class ScreenwiseGroup(click.Group):
+    """A click group that maps ``ScreenwiseError`` to a message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ScreenwiseError as exc:
+            err_console.print(
+                f"[bold red]error:[/] {click.style(str(exc), bold=False)}", highlight=False
+            )
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise click.Abort() from None
+
+
+class AppContext:
+    """Per-invocation state: settings, and the store and screener built on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._store: ListStore | None = None
+        self._screener: Screener | None = None
+
+    @property
+    def store(self) -> ListStore:
+        """The list-version store selected by ``--db`` / ``SCREENWISE_DB``."""
+        if self._store is None:
+            from screenwise.store.versions import ListStore
+
+            self._store = ListStore(self.settings.db_url)
+        return self._store
+
+    def screener(self) -> Screener:
+        """A screener over the store's active list versions.
+
+        Raises:
+            NotReadyError: when no list version is loaded.
+        """
+        if self._screener is None:
+            from screenwise.screening import Screener
+
+            self._screener = Screener.from_store(self.store, settings=self.settings)
+        return self._screener
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def emit_json(data: Any) -> None:
+    """Write one JSON document (or line) to stdout."""
+    click.echo(json.dumps(data, ensure_ascii=False, default=str))
+
+
+@click.group(cls=ScreenwiseGroup)
+@click.option(
+    "--db",
+    envvar="SCREENWISE_DB",
+    help="SQLAlchemy URL of the store (default: SQLite under the data dir).",
+)
+@click.option(
+    "--data-dir",
+    envvar="SCREENWISE_DATA_DIR",
+    type=click.Path(file_okay=False),
+    help="Directory for the store and downloads.",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="screenwise")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, data_dir: str | None, verbose: int) -> None:
+    """screenwise: screen names and texts against official sanctions lists."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    overrides: dict[str, Any] = {}
+    if db:
+        overrides["db"] = db
+    if data_dir:
+        overrides["data_dir"] = data_dir
+    settings = Settings(**overrides)
+    ctx.obj = AppContext(settings)
+
+
+def _register() -> None:
+    """Import the command modules so they attach their commands to :data:`cli`."""
+    import importlib
+
+    for name in ("lists", "screen", "text", "serve", "eval", "alerts"):
+        try:
+            importlib.import_module(f"screenwise.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"screenwise.cli.{name}":
+                raise
+
+
+_register()

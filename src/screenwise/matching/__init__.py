@@ -1,0 +1,1 @@
+"""Pairwise matching: features and scoring algorithms."""

@@ -1,0 +1,1 @@
+"""List sources: one module per official list format (download -> read -> entities)."""

@@ -1,0 +1,84 @@
+"""The shape every list source has: read the published format -> native records -> entities.
+
+A source module (``sources/us_ofac.py`` ...) exposes one :class:`Source` instance. Parsing
+returns a :class:`ParsedList`; nothing downstream knows which format the entities came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from followthemoney import ValueEntity
+
+
+@dataclass
+class ParsedList:
+    """One complete, parsed list version, ready for validation and promotion.
+
+    Attributes:
+        list_id: e.g. ``us_ofac_sdn``.
+        entities: the list's entities (unique ids).
+        content_hash: sha256 hex digest over the decompressed content of every input file,
+            in a fixed role order, so the same content loads as the same version.
+        published: publication date stated in the file, or given by the user, or None.
+        source: where the content came from (paths joined by ``;``, or a URL).
+        format: format name, e.g. ``ofac-legacy-csv``, ``un-xml``, ``ofsi-xlsx``.
+        files: role -> path of each input file, e.g. ``{"sdn": ..., "alt": ...}``.
+        warnings: non-fatal problems, each naming file, line and field.
+    """
+
+    list_id: str
+    entities: list[ValueEntity]
+    content_hash: str
+    published: date | None
+    source: str
+    format: str
+    files: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def schema_counts(self) -> dict[str, int]:
+        """Return ``{schema name: entity count}``."""
+        counts: dict[str, int] = {}
+        for entity in self.entities:
+            counts[entity.schema.name] = counts.get(entity.schema.name, 0) + 1
+        return counts
+
+
+class Source(Protocol):
+    """A list publisher's format, registered in ``sources.SOURCES``.
+
+    Attributes:
+        list_id: list id of the entities it produces.
+        title: human title of the list.
+        publisher: publishing body.
+        urls: official download URLs (role -> URL) used by ``screenwise lists fetch``.
+        spec_url: URL of the official format specification or publisher notice.
+    """
+
+    list_id: str
+    title: str
+    publisher: str
+    urls: dict[str, str]
+    spec_url: str
+
+    def parse(self, files: dict[str, Path], *, published: date | None = None) -> ParsedList:
+        """Parse one version from its files (role -> path).
+
+        Raises:
+            ListParseError: naming file, line/record and field, on malformed input.
+        """
+        ...
+
+
+def hash_contents(chunks: Sequence[bytes]) -> str:
+    """Return the sha256 hex digest over byte strings, length-prefixed so order matters."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(len(chunk).to_bytes(8, "big"))
+        digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,1 @@
+"""List-version store, deltas and alerts (SQLAlchemy; SQLite by default, PostgreSQL by URL)."""

@@ -1,0 +1,1 @@
+"""Text screening: article extraction, boilerplate detection, mention finding."""
