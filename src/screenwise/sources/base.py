@@ -30,6 +30,9 @@ class ParsedList:
         format: format name, e.g. ``ofac-legacy-csv``, ``un-xml``, ``ofsi-xlsx``.
         files: role -> path of each input file, e.g. ``{"sdn": ..., "alt": ...}``.
         warnings: non-fatal problems, each naming file, line and field.
+        complete: False when companion files of the format were missing (e.g. an OFAC
+            ``sdn.csv`` without ``alt.csv``/``add.csv``): such a version is stored but is
+            not promoted over a complete one without ``force``.
     """
 
     list_id: str
@@ -40,6 +43,7 @@ class ParsedList:
     format: str
     files: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    complete: bool = True
 
     def schema_counts(self) -> dict[str, int]:
         """Return ``{schema name: entity count}``."""
@@ -65,6 +69,15 @@ class Source(Protocol):
     publisher: str
     urls: dict[str, str]
     spec_url: str
+
+    def identify(self, name: str, head: bytes) -> str | None:
+        """Return the file's role in this source's format, or None if it is not one of ours.
+
+        Args:
+            name: the file name (without directories; compression suffixes included).
+            head: the first 8 KiB of the decompressed content.
+        """
+        ...
 
     def parse(self, files: dict[str, Path], *, published: date | None = None) -> ParsedList:
         """Parse one version from its files (role -> path).
