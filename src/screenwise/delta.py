@@ -171,7 +171,9 @@ class Delta:
 
 
 def _values(entity: ValueEntity) -> dict[str, tuple[str, ...]]:
-    return {prop: tuple(sorted(set(values))) for prop, values in entity.properties.items() if values}
+    return {
+        prop: tuple(sorted(set(values))) for prop, values in entity.properties.items() if values
+    }
 
 
 def compare_entities(old: ValueEntity, new: ValueEntity) -> tuple[PropertyChange, ...]:

@@ -127,4 +127,3 @@ class EntityRow(Base):
 
     def __repr__(self) -> str:
         return f"<EntityRow {self.version_id} {self.entity_id}>"
-

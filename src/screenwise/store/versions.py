@@ -174,6 +174,7 @@ class LoadResult:
         previous_active: version id that was active before the load, or None.
         files: role -> path or URL of the input files.
         warnings: parse warnings.
+        notes: how the files were grouped (e.g. a companion file of an earlier date).
         parse_s: seconds spent parsing (set by ``ingest``), 0 when not measured.
         store_s: seconds spent in the store (write, checks, promotion).
     """
@@ -185,6 +186,7 @@ class LoadResult:
     previous_active: str | None = None
     files: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     parse_s: float = 0.0
     store_s: float = 0.0
 
@@ -209,6 +211,7 @@ class LoadResult:
             "previous_active": self.previous_active,
             "files": dict(self.files),
             "warnings": list(self.warnings),
+            "notes": list(self.notes),
             "parse_s": round(self.parse_s, 3),
             "store_s": round(self.store_s, 3),
         }
@@ -339,9 +342,9 @@ class ListStore:
             session.flush()
             _insert_entities(session, row.version_id, parsed.entities)
             written = session.scalar(
-                select(func.count()).select_from(EntityRow).where(
-                    EntityRow.version_id == row.version_id
-                )
+                select(func.count())
+                .select_from(EntityRow)
+                .where(EntityRow.version_id == row.version_id)
             )
             if written != len(parsed.entities):
                 raise RuntimeError(
@@ -380,8 +383,7 @@ class ListStore:
         if not force:
             why = f": {existing.status_reason}" if existing.status_reason else ""
             reason = (
-                f"same content already stored as {existing.version_id} "
-                f"({existing.status}{why})"
+                f"same content already stored as {existing.version_id} ({existing.status}{why})"
             )
             return LoadResult(
                 existing.list_id,
@@ -610,9 +612,7 @@ def _make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     database = parsed.database
     if not database or database == ":memory:":
-        engine = create_engine(
-            url, poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
@@ -655,7 +655,9 @@ def _active_row(session: Session, list_id: str) -> ListVersionRow | None:
 
 def _structural_problem(parsed: ParsedList) -> str | None:
     if not parsed.entities:
-        return f"{parsed.source}: no entities parsed; nothing stored, the active version keeps serving"
+        return (
+            f"{parsed.source}: no entities parsed; nothing stored, the active version keeps serving"
+        )
     seen: set[str] = set()
     duplicates: list[str] = []
     for entity in parsed.entities:

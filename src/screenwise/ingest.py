@@ -1,0 +1,256 @@
+"""Load official list files into the store: discover -> parse -> validate -> promote.
+
+The library calls behind ``screenwise lists load``, ``screenwise lists fetch`` and
+``make demo``:
+
+* :func:`load_paths` - files and directories on disk (the offline snapshot, a manual
+  download);
+* :func:`fetch_lists` - download from the publishers' official URLs into a staging
+  directory, then the same parse and load;
+* :func:`load_offline_or_fetch` - the offline snapshot directory when there is one, else a
+  download.
+
+Every version set is parsed and loaded on its own: a malformed file fails its own set
+(``status == "failed"``, with the parser's message naming file, line and field) and the
+others still load. Within one list, versions are loaded oldest first by publication date
+(undated versions last), so the newest acceptable version ends up active and older ones
+are kept as history.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+from screenwise.errors import NotFoundError, ScreenwiseError
+from screenwise.settings import Settings, default_shared_lists_dir
+from screenwise.sources.base import ParsedList, Source
+from screenwise.sources.discover import SkippedFile, VersionSet, discover
+from screenwise.sources.fetch import fetch_source
+from screenwise.store.versions import ListStore, LoadResult
+
+__all__ = [
+    "LoadReport",
+    "Progress",
+    "fetch_lists",
+    "load_offline_or_fetch",
+    "load_paths",
+]
+
+log = logging.getLogger(__name__)
+
+#: Callback receiving one line of progress text (the CLI shows it through rich).
+Progress = Callable[[str], None]
+
+
+class LoadReport(list[LoadResult]):
+    """The results of a load, one :class:`LoadResult` per version set, in load order.
+
+    A plain list of results, plus the files that were not loaded:
+
+    Attributes:
+        skipped: files not part of any version set, each with the reason (unknown format,
+            companion without its primary file, claimed by several lists).
+    """
+
+    def __init__(self, results: Iterable[LoadResult] = (), skipped: Iterable[SkippedFile] = ()):
+        super().__init__(results)
+        self.skipped: list[SkippedFile] = list(skipped)
+
+    @property
+    def ok(self) -> bool:
+        """True when no version set failed or was rejected."""
+        return all(result.ok for result in self)
+
+
+def load_paths(
+    store: ListStore,
+    paths: Iterable[str | Path],
+    *,
+    list_id: str | None = None,
+    published: date | None = None,
+    force: bool = False,
+    sources: Mapping[str, Source] | None = None,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Discover, parse and load every list version found under ``paths``.
+
+    Args:
+        store: the list-version store.
+        paths: files and/or directories (searched recursively).
+        list_id: only load files of this list.
+        published: publication date for files that state none (default: the date in
+            the file name, if any). A date stated inside the file wins.
+        force: promote even over the sanity checks (see :meth:`ListStore.load`).
+        sources: list id -> Source; default :data:`screenwise.sources.SOURCES`.
+        progress: called with a line of text before each parse and load.
+
+    Returns:
+        A :class:`LoadReport`: one result per version set (``failed`` when the set could
+        not be parsed, with the error message as ``reason``) and the skipped files.
+
+    Raises:
+        NotFoundError: when ``list_id`` is not a known list.
+    """
+    try:
+        found = discover(paths, sources, list_id=list_id)
+    except KeyError as exc:
+        raise NotFoundError(str(exc.args[0])) from None
+    report = LoadReport(skipped=found.skipped)
+    by_list: dict[str, list[VersionSet]] = defaultdict(list)
+    for version_set in found.sets:
+        by_list[version_set.list_id].append(version_set)
+    for sets in by_list.values():
+        report.extend(_load_sets(store, sets, published=published, force=force, progress=progress))
+    return report
+
+
+def _load_sets(
+    store: ListStore,
+    sets: list[VersionSet],
+    *,
+    published: date | None,
+    force: bool,
+    progress: Progress | None,
+) -> list[LoadResult]:
+    """Parse every set of one list, then load them oldest first."""
+    parsed: list[tuple[int, VersionSet, ParsedList, float]] = []
+    results: list[LoadResult] = []
+    for order, version_set in enumerate(sets):
+        if progress:
+            progress(f"parsing {version_set.describe()}")
+        started = time.perf_counter()
+        try:
+            parsed_list = version_set.source.parse(
+                version_set.files, published=published or version_set.date
+            )
+        except ScreenwiseError as exc:
+            log.warning("%s: %s", version_set.describe(), exc)
+            results.append(
+                LoadResult(
+                    version_set.list_id,
+                    "failed",
+                    str(exc),
+                    files={role: str(path) for role, path in version_set.files.items()},
+                    notes=list(version_set.notes),
+                    parse_s=time.perf_counter() - started,
+                )
+            )
+            continue
+        parsed.append((order, version_set, parsed_list, time.perf_counter() - started))
+    parsed.sort(
+        key=lambda item: (item[2].published is None, item[2].published or date.min, item[0])
+    )
+    for _order, version_set, parsed_list, parse_s in parsed:
+        if progress:
+            progress(f"loading {parsed_list.list_id} ({len(parsed_list.entities)} entities)")
+        result = store.load(parsed_list, force=force)
+        result.parse_s = parse_s
+        result.notes = list(version_set.notes)
+        results.append(result)
+    return results
+
+
+def fetch_lists(
+    store: ListStore,
+    list_ids: Iterable[str] | None,
+    settings: Settings,
+    *,
+    urls: Mapping[str, Mapping[str, str]] | None = None,
+    force: bool = False,
+    sources: Mapping[str, Source] | None = None,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Download lists from their official URLs, then parse and load them.
+
+    Files are staged under ``<settings.data_dir>/downloads/<list id>/<timestamp>/`` and
+    checked (see :mod:`screenwise.sources.fetch`) before the parser sees them. A list
+    whose download or parse fails gets a ``failed`` result naming the URL or file; its
+    active version is untouched and the other lists still load.
+
+    Args:
+        store: the list-version store.
+        list_ids: lists to fetch; None or empty = every registered list with URLs.
+        settings: ``data_dir``, ``fetch_timeout_s`` and ``fetch_max_bytes`` are used.
+        urls: list id -> role -> URL, overriding the registered URLs (mirrors, tests).
+        force: promote even over the sanity checks.
+        sources: list id -> Source; default :data:`screenwise.sources.SOURCES`.
+        progress: called with a line of text before each download and load.
+
+    Returns:
+        A :class:`LoadReport` with one result per list.
+
+    Raises:
+        NotFoundError: when a list id is not a known list.
+    """
+    if sources is None:
+        from screenwise.sources import SOURCES
+
+        sources = SOURCES
+    wanted = list(list_ids or [])
+    if not wanted:
+        wanted = [list_id for list_id, source in sources.items() if source.urls]
+    unknown = [list_id for list_id in wanted if list_id not in sources]
+    if unknown:
+        known = ", ".join(sorted(sources)) or "none"
+        raise NotFoundError(f"unknown list id(s): {', '.join(unknown)} (known: {known})")
+    report = LoadReport()
+    staging = settings.data_dir / "downloads"
+    for list_id in wanted:
+        source = sources[list_id]
+        override = (urls or {}).get(list_id)
+        if progress:
+            progress(f"downloading {list_id}")
+        started = time.perf_counter()
+        try:
+            staged = fetch_source(
+                source,
+                staging,
+                urls=override,
+                timeout_s=settings.fetch_timeout_s,
+                max_bytes=settings.fetch_max_bytes,
+            )
+            parsed = source.parse(staged.paths(), published=staged.published())
+        except ScreenwiseError as exc:
+            log.warning("%s: %s", list_id, exc)
+            report.append(
+                LoadResult(
+                    list_id,
+                    "failed",
+                    str(exc),
+                    files=dict(override or source.urls),
+                    parse_s=time.perf_counter() - started,
+                )
+            )
+            continue
+        parsed.source = "; ".join(staged.urls().values())
+        parsed.files = staged.urls()
+        if progress:
+            progress(f"loading {list_id} ({len(parsed.entities)} entities)")
+        result = store.load(parsed, force=force)
+        result.parse_s = time.perf_counter() - started
+        report.append(result)
+    return report
+
+
+def load_offline_or_fetch(
+    store: ListStore, settings: Settings, *, progress: Progress | None = None
+) -> LoadReport:
+    """Load the offline snapshot directory when it exists, else download every list.
+
+    The offline directory is :func:`screenwise.settings.default_shared_lists_dir`
+    (``$SCREENWISE_SHARED/data/lists`` or ``../shared/data/lists``).
+
+    Returns:
+        The :class:`LoadReport` of :func:`load_paths` or :func:`fetch_lists`.
+    """
+    offline = default_shared_lists_dir()
+    if offline is not None:
+        log.info("loading the offline list snapshot %s", offline)
+        return load_paths(store, [offline], progress=progress)
+    log.info("no offline list snapshot; downloading from the official URLs")
+    return fetch_lists(store, None, settings, progress=progress)
