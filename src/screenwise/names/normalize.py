@@ -1,13 +1,18 @@
 """Name normalisation pipeline (shared by index and query side).
 
 Pipeline order (fixed):
+
 1. Unicode NFKC, then case-folding.
-2. Transliteration of every script to Latin (ICU through ``normality.ascii_text``).
-3. Punctuation and separators become spaces; apostrophes inside words are dropped.
-4. White space is collapsed; empty output becomes None.
+2. Apostrophes inside words are dropped (``O'Brien -> obrien``, ``Sa'id -> said``).
+3. Transliteration of every script to Latin with the rules of that script
+   (:func:`screenwise.names.scripts.transliterate`: Hangul per syllable, Han as pinyin,
+   Arabic/Hebrew consonantal, Cyrillic/Greek/Georgian/Armenian through rigour).
+4. Punctuation and separators become spaces.
+5. White space is collapsed; empty output becomes None.
 
 Contract: pure, idempotent (``normalize_name(normalize_name(x)) == normalize_name(x)``),
-never raises on any ``str``, returns None when nothing comparable is left.
+never raises on any ``str``, returns None when nothing comparable is left. Index side and
+query side call the same function, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from normality import ascii_text
+from screenwise.names.scripts import transliterate
 
-_APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
+__all__ = ["compact_name", "normalize_name", "tokenize_name"]
+
+_APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`´ʻʿʾ‘](?=\w)")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -30,20 +37,39 @@ def normalize_name(name: str) -> str | None:
         name: a name in any script, e.g. ``"Владимир Путин"`` or ``"KIM, Jong-un"``.
 
     Returns:
-        e.g. ``"vladimir putin"``, ``"kim jong un"``; None when nothing is left.
+        e.g. ``"vladimir putin"``, ``"kim jong un"``, ``"kim jong un"`` for ``"김정은"``;
+        None when nothing is left (empty input, punctuation only, unknown symbols).
     """
+    if not isinstance(name, str):
+        return None
     text = unicodedata.normalize("NFKC", name).casefold()
     text = _APOSTROPHES.sub("", text)
-    latin = ascii_text(text)
-    if latin is None:
-        return None
-    latin = latin.lower()
+    latin = transliterate(text).lower()
     latin = _APOSTROPHES.sub("", latin)
     latin = _NON_WORD.sub(" ", latin).strip()
     return latin or None
 
 
 def tokenize_name(name: str) -> list[str]:
-    """Split a name into normalised tokens (``[]`` when nothing is left)."""
+    """Split a name into normalised tokens (``[]`` when nothing is left).
+
+    Args:
+        name: a name in any script.
+
+    Returns:
+        The tokens of :func:`normalize_name`, in order, e.g. ``["kim", "jong", "un"]``.
+    """
     normalized = normalize_name(name)
     return normalized.split(" ") if normalized else []
+
+
+def compact_name(name: str) -> str:
+    """Return the normalised name without spaces (``"Al Qaeda" -> "alqaeda"``).
+
+    Args:
+        name: a name in any script.
+
+    Returns:
+        The concatenated tokens; ``""`` when nothing is left.
+    """
+    return "".join(tokenize_name(name))

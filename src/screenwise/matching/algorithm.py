@@ -1,0 +1,299 @@
+"""The scoring algorithm: best name comparison + qualifier features -> calibrated score.
+
+Score = sigmoid(logit(p_name) + sum of qualifier weights), where ``p_name`` is the
+calibrated probability that two names denote the same party, computed from the raw name
+similarity (:func:`screenwise.matching.names.compare_names_prepared`) with a logistic
+curve of two global parameters (:data:`NAME_CURVE`), and the qualifier weights come from
+:data:`screenwise.matching.features.FEATURES`. Working in log-odds lets qualifiers adjust a
+positive name score in both directions without saturating it: a confirmed birth date
+lifts an exact name from about 0.96 to 0.995, a contradicting one drops it below the
+threshold.
+
+Weak aliases (OFAC weak AKAs, low-quality aliases) are compared too, but the name
+probability they give is capped at :data:`WEAK_ALIAS_CAP`, so only an agreeing qualifier
+(birth date, identifier) can lift them to an alert.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from screenwise.entities import STRONG_NAME_PROPS
+from screenwise.matching.features import (
+    compare_birth_dates,
+    compare_countries,
+    compare_identifiers,
+    compare_schemata,
+    country_values,
+)
+from screenwise.matching.names import NameComparison, compare_names_prepared
+from screenwise.names.parts import NameKind, PreparedName, name_kind, prepare_names
+from screenwise.results import Explanation, FeatureResult, Query
+
+__all__ = [
+    "ALGORITHM",
+    "NAME_CURVE",
+    "WEAK_ALIAS_CAP",
+    "CandidateEntity",
+    "PreparedQuery",
+    "name_probability",
+    "score_candidate",
+]
+
+#: Name of the algorithm, reported with every result.
+ALGORITHM = "screenwise-v1"
+#: (slope, similarity at which p_name = 0.7): the logistic calibration of name similarity.
+NAME_CURVE: tuple[float, float] = (9.0, 0.78)
+#: Highest name probability a weak alias can give on its own.
+WEAK_ALIAS_CAP = 0.5
+_LOGIT_07 = math.log(0.7 / 0.3)
+
+
+def name_probability(similarity: float) -> float:
+    """Turn a raw name similarity into a calibrated probability of the same party.
+
+    Args:
+        similarity: raw similarity in [0, 1].
+
+    Returns:
+        ``sigmoid(slope * (similarity - s0) + logit(0.7))`` with ``(slope, s0) =``
+        :data:`NAME_CURVE`, in (0, 1); 0.0 for similarity 0.
+    """
+    if similarity <= 0.0:
+        return 0.0
+    slope, s0 = NAME_CURVE
+    return 1.0 / (1.0 + math.exp(-(slope * (similarity - s0) + _LOGIT_07)))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+@dataclass(slots=True)
+class CandidateEntity:
+    """A listed entity prepared for scoring (built once, at index time).
+
+    Attributes:
+        entity_id: ``<list id>-<native id>``.
+        list_id: list the entity comes from.
+        schema: FtM schema name.
+        caption: display name.
+        names: ``(property, name as published, prepared variant)`` for every name.
+        birth_dates: ``birthDate`` values.
+        countries: every country code of the entity.
+        identifiers: identifier property -> values.
+        programs: sanctions programs.
+    """
+
+    entity_id: str
+    list_id: str
+    schema: str
+    caption: str
+    names: tuple[tuple[str, str, PreparedName], ...]
+    birth_dates: tuple[str, ...]
+    countries: tuple[str, ...]
+    identifiers: dict[str, list[str]]
+    programs: tuple[str, ...]
+
+    @property
+    def kind(self) -> NameKind:
+        """The name kind of the entity's schema."""
+        return name_kind(self.schema)
+
+
+@dataclass(slots=True)
+class PreparedQuery:
+    """A query with its names prepared lazily per name kind (cached on the object).
+
+    Attributes:
+        query: the query.
+        schema: its FtM schema.
+        names: the query names.
+        birth_dates, countries: qualifier values.
+        properties: all properties (identifiers are read from here).
+    """
+
+    query: Query
+    schema: str
+    names: tuple[str, ...]
+    birth_dates: tuple[str, ...]
+    countries: tuple[str, ...]
+    properties: Mapping[str, Sequence[str]]
+    _prepared: dict[str, tuple[tuple[str, PreparedName], ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_query(cls, query: Query) -> PreparedQuery:
+        """Prepare a :class:`screenwise.results.Query`."""
+        props = query.properties
+        return cls(
+            query=query,
+            schema=query.schema_name,
+            names=tuple(query.names),
+            birth_dates=tuple(props.get("birthDate", [])),
+            countries=tuple(country_values(props)),
+            properties=props,
+        )
+
+    def prepared(self, kind: NameKind) -> tuple[tuple[str, PreparedName], ...]:
+        """Return ``(name, prepared variant)`` pairs of the query names for a name kind.
+
+        A query of a known schema is always prepared with its own kind; a ``LegalEntity``
+        query takes the kind of the candidate it is compared with.
+        """
+        own = name_kind(self.schema) if self.schema != "LegalEntity" else kind
+        cached = self._prepared.get(own)
+        if cached is None:
+            cached = tuple((name, p) for name in self.names for p in prepare_names(name, own))
+            self._prepared[own] = cached
+        return cached
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredCandidate:
+    """The score of one candidate and what produced it."""
+
+    score: float
+    name_probability: float
+    comparison: NameComparison
+    query_name: str
+    matched_name: str
+    matched_prop: str
+    features: tuple[FeatureResult, ...]
+
+    def explanation(self) -> Explanation:
+        """Build the reviewer-facing explanation."""
+        parts = list(self.comparison.parts)
+        summary_parts = ", ".join(
+            f"{p.query_part or '-'}~{p.candidate_part or '-'} {p.how}" for p in parts
+        )
+        qualifiers = "; ".join(
+            (f.detail and f"{f.name} ({f.detail})") or f.name
+            for f in self.features
+            if f.name != "name"
+        )
+        summary = f"name {self.comparison.similarity:.2f} [{summary_parts}]"
+        if self.matched_prop == "weakAlias":
+            summary += "; weak alias"
+        if qualifiers:
+            summary += "; " + qualifiers
+        return Explanation(
+            query_name=self.query_name,
+            matched_name=self.matched_name,
+            matched_name_kind=self.matched_prop,
+            parts=parts,
+            features=list(self.features),
+            summary=summary,
+        )
+
+
+def _best_name(
+    query: PreparedQuery, candidate: CandidateEntity
+) -> tuple[float, NameComparison, str, str, str]:
+    """Return (name probability, comparison, query name, listed name, property)."""
+    best: tuple[float, float, NameComparison, str, str, str] | None = None
+    q_names = query.prepared(candidate.kind)
+    for prop, listed, c_prep in candidate.names:
+        weak = prop not in STRONG_NAME_PROPS
+        for q_name, q_prep in q_names:
+            comp = compare_names_prepared(q_prep, c_prep)
+            if comp.similarity <= 0.0:
+                continue
+            prob = name_probability(comp.similarity)
+            if weak:
+                prob = min(prob, WEAK_ALIAS_CAP)
+            key = (prob, comp.similarity)
+            if best is None or key > (best[0], best[1]):
+                best = (prob, comp.similarity, comp, q_name, listed, prop)
+    if best is None:
+        return 0.0, NameComparison(0.0, (), 0, 0, False), "", "", ""
+    return best[0], best[2], best[3], best[4], best[5]
+
+
+def score_candidate(query: PreparedQuery, candidate: CandidateEntity) -> ScoredCandidate:
+    """Score one candidate entity against a query.
+
+    Args:
+        query: the prepared query.
+        candidate: the prepared listed entity.
+
+    Returns:
+        A :class:`ScoredCandidate` with score in [0, 1]; 0.0 when no name matches.
+    """
+    prob, comp, q_name, listed, prop = _best_name(query, candidate)
+    name_feature = FeatureResult(
+        name="name",
+        description="Similarity of the best-matching pair of names, calibrated to a probability.",
+        score=round(prob, 4),
+        weight=1.0,
+        detail=f"{q_name!r} ~ {listed!r} ({prop}) similarity {comp.similarity:.3f}",
+        query_value=q_name or None,
+        candidate_value=listed or None,
+    )
+    if prob <= 0.0:
+        return ScoredCandidate(0.0, 0.0, comp, q_name, listed, prop, (name_feature,))
+    features: list[FeatureResult] = [name_feature]
+    for result in (
+        compare_schemata(query.schema, candidate.schema),
+        compare_birth_dates(query.birth_dates, candidate.birth_dates),
+        compare_countries(query.countries, candidate.countries),
+        compare_identifiers(query.properties, candidate.identifiers),
+    ):
+        if result is not None:
+            features.append(result)
+    logit = _logit(prob) + sum(f.weight for f in features[1:])
+    score = 1.0 / (1.0 + math.exp(-logit))
+    return ScoredCandidate(round(score, 4), prob, comp, q_name, listed, prop, tuple(features))
+
+
+def candidate_from_entity(entity: Any) -> CandidateEntity:
+    """Prepare a ``followthemoney.ValueEntity`` list entity for scoring.
+
+    Args:
+        entity: a list entity (``ValueEntity``) with an id and one dataset.
+
+    Returns:
+        The :class:`CandidateEntity`, names prepared with the schema's name kind.
+    """
+    from screenwise.entities import IDENTIFIER_PROPS, NAME_PROPS, iter_names, list_id_of
+
+    kind = name_kind(entity.schema.name)
+    names: list[tuple[str, str, PreparedName]] = []
+    seen: set[tuple[str, str]] = set()
+    for prop, value in iter_names(entity, NAME_PROPS):
+        for prepared in prepare_names(value, kind):
+            key = (
+                prop if prop in STRONG_NAME_PROPS else "weakAlias",
+                prepared.normalized + "|" + ",".join(sorted(prepared.legal_forms)),
+            )
+            if key in seen:
+                continue
+            seen.add(key)
+            names.append((prop, value, prepared))
+    props = entity.properties
+    identifiers = {p: list(props[p]) for p in IDENTIFIER_PROPS if p in props}
+    countries: list[str] = []
+    for prop in (
+        "nationality",
+        "citizenship",
+        "country",
+        "birthCountry",
+        "jurisdiction",
+        "mainCountry",
+        "flag",
+    ):
+        countries.extend(props.get(prop, []))
+    return CandidateEntity(
+        entity_id=entity.id,
+        list_id=list_id_of(entity),
+        schema=entity.schema.name,
+        caption=entity.caption,
+        names=tuple(names),
+        birth_dates=tuple(props.get("birthDate", [])),
+        countries=tuple(countries),
+        identifiers=identifiers,
+        programs=tuple(props.get("program", [])),
+    )

@@ -1,0 +1,132 @@
+"""Phonetic keys and consonant skeletons for name parts.
+
+Two keys are computed once per name part, on the index side and the query side alike:
+
+* :func:`phonetic_key` folds the spelling differences that romanisations of the same name
+  produce in Latin script (``Mohammed / Muhammad / Mohamad``, ``Dmitry / Dmitriy /
+  Dmitrii``, ``Peskov / Peskoff``, ``Yuri / Iurii``): vowels after the first letter are
+  dropped, doubled letters collapse, and consonant digraphs map to one letter. It is a
+  simplified relative of NYSIIS (Taft 1970, "Name Search Techniques", New York State
+  Identification and Intelligence System), tuned to transliterated rather than English
+  names.
+* :func:`consonant_skeleton` compares a name written in an abjad (Arabic, Persian,
+  Hebrew: no short vowels) with a Latin spelling: only consonants remain, in classes that
+  Arabic script does not distinguish in Latin transcription (``q/k``, ``p/b``, ``v/w``,
+  ``th/s``, ``dh/z``; ``w`` and ``y`` are dropped because Arabic writes long ``u``/``i``
+  with them). Source: ALA-LC Arabic romanization table (Library of Congress, 2012).
+
+Both functions take one normalised (ASCII lower-case) token, are pure and cached, and
+return ``""`` for tokens without letters; digits pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["consonant_skeleton", "phonetic_key"]
+
+_DIGRAPHS: tuple[tuple[str, str], ...] = (
+    ("sch", "s"),
+    ("tsch", "c"),
+    ("dzh", "j"),
+    ("tch", "c"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("zh", "j"),
+    ("dj", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("cz", "c"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("w", "v"),
+    ("v", "f"),
+    ("z", "s"),
+    ("c", "k"),
+    ("j", "j"),
+)
+_VOWELS = frozenset("aeiouy")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def phonetic_key(token: str) -> str:
+    """Return the romanisation-insensitive phonetic key of one name part.
+
+    Args:
+        token: a normalised name part (ASCII lower case), e.g. ``"mohammed"``.
+
+    Returns:
+        The key, e.g. ``"mhmd"`` for ``mohammed``, ``muhammad`` and ``mohamad``; a leading
+        vowel becomes ``"a"`` (``yuri`` and ``iurii`` -> ``"ar"``); digits are kept;
+        ``""`` for an empty token.
+    """
+    if not token:
+        return ""
+    if token.isdigit():
+        return token
+    text = token
+    for old, new in _DIGRAPHS:
+        if old in text:
+            text = text.replace(old, new)
+    # "c" produced above stands for the affricates ch/ts; a literal c became "k" last.
+    first = "a" if text[0] in _VOWELS else text[0]
+    rest = "".join(ch for ch in text[1:] if ch not in _VOWELS)
+    # "h" after a consonant is mute in most romanisations (Mikhail/Mihail done above).
+    key = first + rest
+    return _REPEATS.sub(r"\1", key)
+
+
+_SKELETON_DIGRAPHS: tuple[tuple[str, str], ...] = (
+    ("kh", "x"),
+    ("gh", "g"),
+    ("sh", "$"),
+    ("ch", "$"),
+    ("th", "s"),
+    ("dh", "z"),
+    ("zh", "j"),
+    ("ph", "f"),
+    ("ou", "u"),
+    ("q", "k"),
+    ("p", "b"),
+    ("v", "w"),
+    ("e", "a"),
+    ("o", "a"),
+)
+_SKELETON_DROP = frozenset("aeiouwy'")
+
+
+@lru_cache(maxsize=200_000)
+def consonant_skeleton(token: str) -> str:
+    """Return the Arabic-compatible consonant skeleton of one name part.
+
+    Args:
+        token: a normalised name part (ASCII lower case), from a Latin spelling
+            (``"muhammad"``) or an abjad transliteration (``"mhmd"``).
+
+    Returns:
+        The consonants in Arabic-compatible classes, doubled letters collapsed and a final
+        ``h`` (ta marbuta, silent he) removed: ``"mhmd"`` for both examples above,
+        ``"xmn"`` for ``khamenei`` and ``khamnhay``; digits are kept; ``""`` when no
+        consonant is left (``"ali"`` -> ``"l"``, ``"ay"`` -> ``""``).
+    """
+    if not token:
+        return ""
+    if token.isdigit():
+        return token
+    text = token
+    for old, new in _SKELETON_DIGRAPHS:
+        if old in text:
+            text = text.replace(old, new)
+    skeleton = "".join(ch for ch in text if ch not in _SKELETON_DROP)
+    skeleton = _REPEATS.sub(r"\1", skeleton)
+    if len(skeleton) > 2 and skeleton.endswith("h"):
+        skeleton = skeleton[:-1]
+    return skeleton

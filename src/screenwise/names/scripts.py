@@ -1,0 +1,203 @@
+"""Script detection and transliteration of names to Latin, one rule set per script.
+
+Generic transliteration (``Any-Latin``) loses what matters for names: it glues Korean
+syllables into one word and romanises them with the South Korean Revised Romanization,
+and it writes Chinese given names as separate syllables. This module romanises each
+script the way sanctions lists write names of that origin:
+
+* Cyrillic, Greek, Armenian, Georgian: rigour's ``maybe_ascii`` (BGN/PCGN-like spellings:
+  ``Шевченко -> Shevchenko``, ``Юрий -> Yury``).
+* Hangul: syllable by syllable, each syllable a separate name part, with the consonant
+  values of the McCune-Reischauer system as used in DPRK names on the OFAC and UN lists
+  (``김정은 -> kim jong un``). Source: McCune & Reischauer, "The Romanization of the
+  Korean Language" (1939); Unicode Standard ch. 3.12 (Hangul syllable decomposition).
+* Han: Hanyu Pinyin per syllable (ICU ``Han-Latin``), tone marks removed; the first
+  syllable is the family name and the remaining syllables are joined into one given name
+  (``习近平 -> xi jinping``), the PRC convention (GB/T 28039-2011).
+* Arabic, Persian, Hebrew: ICU ``Arabic-Latin`` / ``Hebrew-Latin``. These scripts write no
+  short vowels, so the result is close to a consonant skeleton; matching compares such
+  names through :func:`screenwise.names.phonetics.consonant_skeleton`.
+* Anything else: ICU ``Any-Latin`` through ``normality.ascii_text``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import icu
+from normality import ascii_text
+from rigour.text.translit import maybe_ascii
+
+__all__ = [
+    "ABJAD_SCRIPTS",
+    "detect_script",
+    "romanize_hangul",
+    "transliterate",
+]
+
+#: Scripts that write no short vowels: names from them are compared by consonants.
+ABJAD_SCRIPTS: frozenset[str] = frozenset({"Arabic", "Hebrew"})
+
+_SCRIPT_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("LATIN", "Latin"),
+    ("CYRILLIC", "Cyrillic"),
+    ("ARABIC", "Arabic"),
+    ("HANGUL", "Hangul"),
+    ("CJK", "Han"),
+    ("GREEK", "Greek"),
+    ("HEBREW", "Hebrew"),
+    ("GEORGIAN", "Georgian"),
+    ("ARMENIAN", "Armenian"),
+)
+
+
+@lru_cache(maxsize=4096)
+def _char_script(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    if char.isascii():
+        return "Latin"
+    name = unicodedata.name(char, "")
+    for prefix, script in _SCRIPT_PREFIXES:
+        if name.startswith(prefix):
+            return script
+    if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff":
+        return "Hangul"
+    return "other"
+
+
+def detect_script(text: str) -> str:
+    """Return the dominant script of a text's letters.
+
+    Args:
+        text: any string.
+
+    Returns:
+        ``Latin``, ``Cyrillic``, ``Arabic``, ``Hangul``, ``Han``, ``Greek``, ``Hebrew``,
+        ``Georgian``, ``Armenian`` or ``other``; ``Latin`` when the text has no letters.
+        Source: Unicode character names (Unicode Standard, ch. 4.8).
+    """
+    counts: dict[str, int] = {}
+    for char in text:
+        script = _char_script(char)
+        if script is not None:
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return "Latin"
+    return max(counts.items(), key=lambda item: (item[1], item[0] == "Latin"))[0]
+
+
+# --- Hangul --------------------------------------------------------------------------
+
+# Initial consonants (choseong) in Unicode order; McCune-Reischauer values with the
+# unaspirated stops written voiceless at the start of a name syllable (DPRK practice).
+_HANGUL_INITIALS: tuple[str, ...] = (
+    "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch",
+    "kh", "th", "ph", "h",
+)  # fmt: skip
+# Vowels (jungseong): McCune-Reischauer's breve vowels written as in the Revised
+# Romanization (ŏ -> eo, ŭ -> eu) so that 정 (jeong) and 종 (jong) stay distinct; the
+# DPRK spellings (``Jong``, ``Un``) are reached through NAME_VARIANTS.
+_HANGUL_VOWELS: tuple[str, ...] = (
+    "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u",
+    "wo", "we", "wi", "yu", "eu", "ui", "i",
+)  # fmt: skip
+# Final consonants (jongseong), index 0 = none.
+_HANGUL_FINALS: tuple[str, ...] = (
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m",
+    "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+)  # fmt: skip
+# Aspirated initials keep MR's "h" instead of its apostrophe (``Thae Yong Ho``).
+
+
+def romanize_hangul(text: str) -> str:
+    """Romanise Hangul syllables one by one, separated by spaces.
+
+    In words of up to three syllables (Korean personal names) each syllable becomes its own
+    name part, as DPRK names are written on sanctions lists (``김정은 -> kim jeong eun``,
+    ``최룡해 -> choe ryong hae``); longer words (foreign names and company words written
+    in Hangul) stay one part. Characters that are not Hangul syllables pass through.
+
+    Args:
+        text: text containing Hangul syllables (U+AC00..U+D7A3).
+
+    Returns:
+        The romanised text (lower case); Korean surname variants are matched later through
+        ``data/names.yml::NAME_VARIANTS``.
+
+    Source: Unicode Standard ch. 3.12 (syllable = 0xAC00 + (L*21 + V)*28 + T);
+    McCune-Reischauer consonant and vowel values.
+    """
+    words: list[str] = []
+    for word in text.split():
+        syllables = sum(1 for char in word if 0xAC00 <= ord(char) <= 0xD7A3)
+        separator = " " if syllables <= 3 else ""
+        out: list[str] = []
+        for char in word:
+            code = ord(char)
+            if 0xAC00 <= code <= 0xD7A3:
+                index = code - 0xAC00
+                initial, rest = divmod(index, 21 * 28)
+                vowel, final = divmod(rest, 28)
+                syllable = _HANGUL_INITIALS[initial] + _HANGUL_VOWELS[vowel] + _HANGUL_FINALS[final]
+                out.append(separator + syllable + separator)
+            else:
+                out.append(char)
+        words.append("".join(out))
+    return " ".join(" ".join(words).split())
+
+
+# --- ICU transliterators ---------------------------------------------------------------
+
+_TRANSLITERATORS: dict[str, icu.Transliterator] = {}
+
+
+def _icu(rule: str) -> icu.Transliterator:
+    translit = _TRANSLITERATORS.get(rule)
+    if translit is None:
+        translit = icu.Transliterator.createInstance(rule)
+        _TRANSLITERATORS[rule] = translit
+    return translit
+
+
+def _romanize_han(text: str) -> str:
+    words: list[str] = []
+    for word in text.split():
+        if all(_char_script(c) == "Han" for c in word if c.isalpha()) and 2 <= len(word) <= 4:
+            syllables = [_icu("Han-Latin").transliterate(c) for c in word]
+            words.append(syllables[0] + " " + "".join(syllables[1:]))
+        else:
+            words.append(_icu("Han-Latin").transliterate(word))
+    return " ".join(words)
+
+
+@lru_cache(maxsize=100_000)
+def transliterate(text: str) -> str:
+    """Transliterate a name to ASCII Latin with the rules of its script.
+
+    Args:
+        text: a name in any script, already NFKC-normalised and case-folded.
+
+    Returns:
+        ASCII text (may contain punctuation; tokenising is the caller's job). Latin text
+        comes back with its diacritics removed (``Müller -> Muller``).
+
+    Never raises. Source: see the module docstring for the rule used per script.
+    """
+    if text.isascii():
+        return text
+    script = detect_script(text)
+    if script == "Hangul":
+        text = romanize_hangul(text)
+    elif script == "Han":
+        text = _romanize_han(text)
+    elif script == "Arabic":
+        text = _icu("Arabic-Latin").transliterate(text)
+    elif script == "Hebrew":
+        text = _icu("Hebrew-Latin").transliterate(text)
+    else:
+        text = maybe_ascii(text)
+    if text.isascii():
+        return text
+    return ascii_text(text) or ""

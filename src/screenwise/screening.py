@@ -1,0 +1,433 @@
+"""The screening service layer: queries in, explained hits out.
+
+:class:`Screener` is the only thing the interfaces (CLI, API, batch jobs, text screening)
+call. It holds the prepared list entities of a set of list versions, the candidate index
+over them (:mod:`screenwise.index`), and the scoring algorithm
+(:mod:`screenwise.matching.algorithm`):
+
+``query -> index.search (<= 50 candidates) -> score_candidate each -> hits``.
+
+Building the index costs seconds for all lists, so :meth:`Screener.from_store` caches the
+prepared entities and the index on disk (``<data_dir>/cache/index-<key>.pickle``, keyed by
+the list version ids) and later invocations load it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from followthemoney import ValueEntity
+
+from screenwise.errors import NotFoundError, NotReadyError, QueryError
+from screenwise.index import CandidateIndex
+from screenwise.matching.algorithm import (
+    ALGORITHM,
+    CandidateEntity,
+    PreparedQuery,
+    ScoredCandidate,
+    candidate_from_entity,
+    score_candidate,
+)
+from screenwise.names.parts import name_kind, prepare_names
+from screenwise.results import Explanation, Hit, Query, ScreeningResult, TextScreeningResult
+from screenwise.settings import Settings
+
+if TYPE_CHECKING:
+    from screenwise.delta import Delta
+    from screenwise.sources.base import ParsedList
+    from screenwise.store.versions import ListStore
+
+__all__ = ["CANDIDATE_LIMIT", "Screener", "compare_names"]
+
+log = logging.getLogger(__name__)
+
+#: Candidates retrieved from the index and fully scored per query.
+CANDIDATE_LIMIT = 50
+#: Bumped whenever the pickled index layout or the name preparation changes.
+CACHE_FORMAT = "4"
+
+
+class Screener:
+    """Screens queries against list entities (normally the store's active list versions).
+
+    Args:
+        entities: the list entities (FtM ``ValueEntity``, ids unique).
+        list_versions: list id -> version id screened against (reported in results).
+        settings: settings (threshold, limit); defaults to ``Settings()``.
+
+    Attributes:
+        threshold: default threshold in [0, 1].
+        algorithm: name of the scoring algorithm.
+        list_versions: list id -> version id.
+    """
+
+    def __init__(
+        self,
+        entities: Iterable[ValueEntity],
+        *,
+        list_versions: Mapping[str, str] | None = None,
+        settings: Settings | None = None,
+        _prepared: tuple[list[CandidateEntity], CandidateIndex] | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.threshold: float = self.settings.threshold
+        self.algorithm: str = ALGORITHM
+        self.list_versions: dict[str, str] = dict(list_versions or {})
+        self._entities: dict[str, ValueEntity] = {}
+        for entity in entities:
+            if entity.id is None:
+                continue
+            self._entities[entity.id] = entity
+        if _prepared is not None:
+            candidates, index = _prepared
+        else:
+            candidates = [candidate_from_entity(e) for e in self._entities.values()]
+            index = CandidateIndex(candidates)
+        self._candidates = candidates
+        self._index = index
+        self._by_id = {c.entity_id: i for i, c in enumerate(candidates)}
+
+    # -- construction ---------------------------------------------------------------------
+
+    @classmethod
+    def from_store(
+        cls,
+        store: ListStore,
+        *,
+        lists: Sequence[str] | None = None,
+        settings: Settings | None = None,
+    ) -> Screener:
+        """Build a screener over the store's active list versions (index cached on disk).
+
+        Args:
+            store: the list-version store.
+            lists: only these list ids (None = every active list).
+            settings: settings; ``data_dir`` holds the index cache.
+
+        Raises:
+            NotReadyError: when no list version is active (load a list first).
+        """
+        settings = settings or Settings()
+        versions = [v for v in store.active_versions() if lists is None or v.list_id in lists]
+        if not versions:
+            raise NotReadyError(
+                "no active list version"
+                + (f" for lists {', '.join(lists)}" if lists else "")
+                + ": load one with `screenwise lists load`"
+            )
+        list_versions = {v.list_id: v.version_id for v in versions}
+        entities: list[ValueEntity] = []
+        for version in versions:
+            entities.extend(store.iter_entities(version.version_id))
+        key = sorted(list_versions.values())
+        return cls._cached(entities, list_versions, key, settings)
+
+    @classmethod
+    def from_parsed(
+        cls, parsed: Iterable[ParsedList], *, settings: Settings | None = None
+    ) -> Screener:
+        """Build a screener over parsed list versions (index cached by content hash).
+
+        Args:
+            parsed: parsed lists (``screenwise.sources.base.ParsedList``), one per list.
+            settings: settings; ``data_dir`` holds the index cache.
+        """
+        settings = settings or Settings()
+        parsed = list(parsed)
+        list_versions = {
+            p.list_id: f"{p.list_id}@{p.published or 'undated'}#{p.content_hash[:8]}"
+            for p in parsed
+        }
+        entities = [e for p in parsed for e in p.entities]
+        key = sorted(f"{p.list_id}:{p.content_hash}" for p in parsed)
+        return cls._cached(entities, list_versions, key, settings)
+
+    @classmethod
+    def _cached(
+        cls,
+        entities: list[ValueEntity],
+        list_versions: dict[str, str],
+        key_parts: list[str],
+        settings: Settings,
+    ) -> Screener:
+        digest = hashlib.sha256("\n".join([CACHE_FORMAT, *key_parts]).encode()).hexdigest()[:16]
+        path = Path(settings.data_dir) / "cache" / f"index-{digest}.pickle"
+        prepared: tuple[list[CandidateEntity], CandidateIndex] | None = None
+        if path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    prepared = pickle.load(fh)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+                log.warning("ignoring unreadable index cache %s: %s", path, exc)
+                prepared = None
+        screener = cls(entities, list_versions=list_versions, settings=settings, _prepared=prepared)
+        if prepared is None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                with tmp.open("wb") as fh:
+                    pickle.dump(
+                        (screener._candidates, screener._index),
+                        fh,
+                        protocol=pickle.HIGHEST_PROTOCOL,
+                    )
+                tmp.replace(path)
+            except OSError as exc:
+                log.warning("cannot write index cache %s: %s", path, exc)
+        return screener
+
+    # -- entities ------------------------------------------------------------------------
+
+    @property
+    def entities(self) -> Mapping[str, ValueEntity]:
+        """Entity id -> list entity, for every entity screened against."""
+        return self._entities
+
+    def get_entity(self, entity_id: str) -> ValueEntity:
+        """Return a list entity by id.
+
+        Raises:
+            NotFoundError: when no loaded list has the id.
+        """
+        try:
+            return self._entities[entity_id]
+        except KeyError:
+            raise NotFoundError(
+                f"entity {entity_id!r} is not in the screened list versions"
+            ) from None
+
+    # -- screening -----------------------------------------------------------------------
+
+    def _hit(self, candidate: CandidateEntity, scored: ScoredCandidate, threshold: float) -> Hit:
+        entity = self._entities.get(candidate.entity_id)
+        return Hit(
+            entity_id=candidate.entity_id,
+            list_id=candidate.list_id,
+            list_version=self.list_versions.get(candidate.list_id),
+            schema=candidate.schema,
+            caption=candidate.caption,
+            matched_name=scored.matched_name,
+            programs=list(candidate.programs),
+            score=scored.score,
+            match=scored.score >= threshold,
+            explanation=scored.explanation(),
+            properties=dict(entity.properties) if entity is not None else {},
+        )
+
+    def score_candidates(
+        self, query: Query, *, lists: Sequence[str] | None = None, limit: int = CANDIDATE_LIMIT
+    ) -> list[tuple[CandidateEntity, ScoredCandidate]]:
+        """Retrieve and score the candidates of a query, best first (no threshold).
+
+        Args:
+            query: the query.
+            lists: list ids to screen against (None = the query's ``lists`` or all).
+            limit: number of candidates retrieved and scored.
+
+        Returns:
+            ``(candidate, scored)`` pairs sorted by score, then retrieval rank.
+
+        Raises:
+            QueryError: when the query has no name.
+        """
+        if not query.names:
+            raise QueryError("query has no name (property 'name')")
+        prepared = PreparedQuery.from_query(query)
+        wanted = lists if lists is not None else query.lists
+        found = self._index.search(prepared, limit=limit, lists=wanted)
+        scored: list[tuple[float, int, CandidateEntity, ScoredCandidate]] = []
+        for rank, (idx, _retrieval) in enumerate(found):
+            candidate = self._candidates[idx]
+            result = score_candidate(prepared, candidate)
+            scored.append((result.score, -rank, candidate, result))
+        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        return [(c, s) for _, _, c, s in scored]
+
+    def screen(
+        self,
+        query: Query,
+        *,
+        threshold: float | None = None,
+        limit: int | None = None,
+        lists: Sequence[str] | None = None,
+        include_below: bool = False,
+    ) -> ScreeningResult:
+        """Screen one query.
+
+        Args:
+            query: the query (names, schema, birth date, countries, identifiers, lists).
+            threshold: score at or above which a hit is a match (default: settings).
+            limit: maximum hits returned (default: settings).
+            lists: list ids to screen against (default: the query's ``lists``, else all).
+            include_below: also return candidates below the threshold (``match=False``).
+
+        Returns:
+            The :class:`ScreeningResult`, hits sorted by score.
+
+        Raises:
+            QueryError: when the query has no name.
+        """
+        threshold = self.threshold if threshold is None else threshold
+        limit = self.settings.limit if limit is None else limit
+        ranked = self.score_candidates(query, lists=lists)
+        hits: list[Hit] = []
+        for candidate, scored in ranked:
+            if len(hits) >= limit:
+                break
+            if scored.score <= 0.0 or (scored.score < threshold and not include_below):
+                continue
+            hits.append(self._hit(candidate, scored, threshold))
+        return ScreeningResult(
+            query=query,
+            hits=hits,
+            threshold=threshold,
+            algorithm=self.algorithm,
+            total_candidates=len(ranked),
+            list_versions=dict(self.list_versions),
+        )
+
+    def screen_many(
+        self,
+        queries: Iterable[Query],
+        *,
+        threshold: float | None = None,
+        limit: int | None = None,
+        processes: int | None = None,
+    ) -> Iterator[ScreeningResult]:
+        """Screen many queries, in parallel across cores; results keep the query order.
+
+        Args:
+            queries: the queries.
+            threshold: see :meth:`screen`.
+            limit: see :meth:`screen`.
+            processes: worker processes (default: CPU count; 1 = in this process).
+
+        Yields:
+            One :class:`ScreeningResult` per query, in input order.
+        """
+        processes = processes or os.cpu_count() or 1
+        if processes <= 1:
+            for query in queries:
+                yield self.screen(query, threshold=threshold, limit=limit)
+            return
+        import multiprocessing
+
+        global _WORKER
+        _WORKER = self
+        ctx = multiprocessing.get_context("fork")
+        args = ((q, threshold, limit) for q in queries)
+        with ctx.Pool(processes) as pool:
+            yield from pool.imap(_screen_worker, args, chunksize=16)
+
+    def score_entity(
+        self, query: Query, entity: ValueEntity, *, threshold: float | None = None
+    ) -> Hit:
+        """Score one entity against a query without retrieval (full explanation).
+
+        Args:
+            query: the query.
+            entity: any list entity (need not be in this screener).
+            threshold: threshold for ``match`` (default: settings).
+
+        Returns:
+            The :class:`Hit` (score 0.0 when no name matches).
+
+        Raises:
+            QueryError: when the query has no name.
+        """
+        if not query.names:
+            raise QueryError("query has no name (property 'name')")
+        threshold = self.threshold if threshold is None else threshold
+        idx = self._by_id.get(entity.id or "")
+        candidate = self._candidates[idx] if idx is not None else candidate_from_entity(entity)
+        scored = score_candidate(PreparedQuery.from_query(query), candidate)
+        hit = self._hit(candidate, scored, threshold)
+        if idx is None:
+            hit.properties = dict(entity.properties)
+        return hit
+
+    def rescreen(
+        self, queries: Iterable[Query], delta: Delta, **kw: Any
+    ) -> Iterator[ScreeningResult]:
+        """Screen queries only against the entities a delta added or changed.
+
+        Args:
+            queries: the queries (e.g. a customer file).
+            delta: the difference between two list versions (``screenwise.delta.Delta``).
+            **kw: passed to :meth:`screen` (``threshold``, ``limit``, ``include_below``).
+
+        Yields:
+            One :class:`ScreeningResult` per query, hits only among new or changed entities.
+        """
+        entities = list(delta.added) + [change.new for change in delta.changed]
+        sub = Screener(entities, list_versions=self.list_versions, settings=self.settings)
+        for query in queries:
+            yield sub.screen(query, **kw)
+
+    def screen_text(
+        self,
+        text_or_html: str | bytes,
+        *,
+        content_type: str | None = None,
+        threshold: float | None = None,
+        source: str = "",
+    ) -> TextScreeningResult:
+        """Screen an article or page for mentions of listed parties.
+
+        Delegates to :func:`screenwise.text.screen_text`.
+        """
+        from screenwise.text import screen_text
+
+        result: TextScreeningResult = screen_text(
+            self, text_or_html, content_type=content_type, threshold=threshold, source=source
+        )
+        return result
+
+
+_WORKER: Screener | None = None
+
+
+def _screen_worker(args: tuple[Query, float | None, int | None]) -> ScreeningResult:
+    query, threshold, limit = args
+    assert _WORKER is not None
+    return _WORKER.screen(query, threshold=threshold, limit=limit)
+
+
+def compare_names(
+    name1: str, name2: str, *, schema: str = "LegalEntity", settings: Settings | None = None
+) -> tuple[float, Explanation]:
+    """Score two names against each other, as a query name and a listed name.
+
+    Args:
+        name1: the query-side name.
+        name2: the listed name.
+        schema: FtM schema both names belong to (``Person``, ``Company``, ``Vessel``...).
+        settings: unused except for consistency with the other entry points.
+
+    Returns:
+        ``(score in [0, 1], explanation)``; the score is the name-only score (no
+        qualifiers), the same one a hit without birth date or country would get.
+    """
+    query = Query(schema=schema, properties={"name": [name1]})
+    kind = name_kind(schema)
+    candidate = CandidateEntity(
+        entity_id="",
+        list_id="",
+        schema=schema if schema != "LegalEntity" else "Organization",
+        caption=name2,
+        names=tuple(("name", name2, p) for p in prepare_names(name2, kind)),
+        birth_dates=(),
+        countries=(),
+        identifiers={},
+        programs=(),
+    )
+    if schema == "LegalEntity":
+        candidate.schema = "LegalEntity"
+    scored = score_candidate(PreparedQuery.from_query(query), candidate)
+    return scored.score, scored.explanation()
