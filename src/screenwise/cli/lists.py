@@ -1,0 +1,358 @@
+"""``screenwise lists``, ``screenwise entity``, ``screenwise export``: list versions on the CLI.
+
+Each command parses its arguments, makes one call into :mod:`screenwise.ingest`,
+:mod:`screenwise.delta` or the store, and renders the result as a rich table, or as JSON
+with ``--json``. Progress goes to stderr, so stdout stays clean for ``--json`` and
+``export``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import click
+from rich import box
+from rich.table import Table
+
+from screenwise.cli.main import AppContext, cli, console, emit_json, err_console, pass_app
+from screenwise.delta import diff_versions
+from screenwise.entities import NAME_PROPS
+from screenwise.errors import ListFetchError, ListParseError, NotFoundError, ValidationError
+from screenwise.ingest import LoadReport, Progress, fetch_lists, load_paths
+from screenwise.store.versions import ListVersion, LoadResult
+
+#: Warnings shown per version in the table output (all of them with ``--json``).
+_WARNINGS_SHOWN = 5
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    """Yield a progress callback that shows a rich status line on stderr."""
+    if not enabled or not err_console.is_terminal:
+        yield None
+        return
+    with err_console.status("starting") as status:
+        yield lambda text: status.update(text)
+
+
+def _schemas(counts: dict[str, int]) -> str:
+    return "\n".join(
+        f"{schema} {n:,}" for schema, n in sorted(counts.items(), key=lambda kv: -kv[1])
+    )
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "undated"
+
+
+def _versions_table(title: str, versions: list[ListVersion], *, status: bool) -> Table:
+    """One row per version; the version id already carries the publication date."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("version (list@published#hash)", no_wrap=True, min_width=20)
+    if status:
+        table.add_column("status", min_width=8)
+    table.add_column("entities", justify="right", min_width=6)
+    table.add_column("by schema", min_width=18)
+    table.add_column("files")
+    for v in versions:
+        files = "\n".join(sorted(v.files)) + ("" if v.complete else "\n(incomplete)")
+        row = [v.version_id, v.status] if status else [v.version_id]
+        row += [f"{v.entity_count:,}", _schemas(v.schema_counts), files]
+        table.add_row(*row)
+    return table
+
+
+def _render_report(report: LoadReport) -> None:
+    table = Table(title="list versions loaded", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("version", no_wrap=True)
+    table.add_column("entities", justify="right")
+    table.add_column("files")
+    table.add_column("result")
+    table.add_column("parse / store s", justify="right", no_wrap=True)
+    for r in report:
+        v = r.version
+        files = ", ".join(sorted(r.files))
+        if v is not None and not v.complete:
+            files += " (incomplete)"
+        table.add_row(
+            v.version_id if v else r.list_id,
+            f"{v.entity_count:,}\n{_schemas(v.schema_counts)}" if v else "-",
+            files,
+            f"[{_style(r)}]{r.status}[/]: {r.reason}",
+            f"{r.parse_s:.2f} / {r.store_s:.2f}",
+        )
+    console.print(table)
+    for r in report:
+        lines = [f"note: {n}" for n in r.notes] + [f"warning: {w}" for w in r.warnings]
+        if not lines:
+            continue
+        label = r.version.version_id if r.version else r.list_id
+        console.print(f"[bold]{label}[/]", highlight=False)
+        for line in lines[:_WARNINGS_SHOWN]:
+            console.print(f"  {line}", highlight=False, soft_wrap=True)
+        if len(lines) > _WARNINGS_SHOWN:
+            console.print(f"  ... and {len(lines) - _WARNINGS_SHOWN} more (use --json)")
+    for skipped in report.skipped:
+        console.print(f"[yellow]skipped[/] {skipped}", highlight=False, soft_wrap=True)
+
+
+def _style(result: LoadResult) -> str:
+    return {
+        "promoted": "green",
+        "stored": "yellow",
+        "unchanged": "dim",
+        "rejected": "red",
+        "failed": "red",
+    }[result.status]
+
+
+def _report_json(report: LoadReport) -> dict[str, object]:
+    return {
+        "results": [r.to_dict() for r in report],
+        "skipped": [{"path": str(s.path), "reason": s.reason} for s in report.skipped],
+    }
+
+
+def _exit_for(report: LoadReport, failure: type[Exception]) -> None:
+    """Exit non-zero when a version set failed (parse/fetch) or was rejected."""
+    if any(r.status == "failed" for r in report):
+        sys.exit(getattr(failure, "exit_code", 1))
+    if any(r.status == "rejected" for r in report):
+        sys.exit(ValidationError.exit_code)
+
+
+@cli.group("lists", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def lists_group(ctx: click.Context, as_json: bool) -> None:
+    """Show the active version of every list (or run a subcommand).
+
+    A list version is one publication of one list: its entities, content hash and
+    publication date. Screening uses each list's active version.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    app: AppContext = ctx.obj
+    versions = app.store.active_versions()
+    if as_json:
+        emit_json([v.to_dict() for v in versions])
+        return
+    if not versions:
+        console.print("no list loaded yet: run `screenwise lists load PATH` or `lists fetch`")
+        return
+    console.print(_versions_table("active list versions", versions, status=False))
+
+
+@lists_group.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--list-id", help="Only load files of this list (e.g. us_ofac_sdn).")
+@click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Publication date (YYYY-MM-DD) for files that state none.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Promote even when older, incomplete or much smaller than the active version.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@pass_app
+def load_command(
+    app: AppContext,
+    paths: tuple[Path, ...],
+    list_id: str | None,
+    published: object,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Load list files or directories (format detected from each file).
+
+    Files of one list version are grouped by the date in their names (sdn-2023-12-28.csv.gz
+    with alt-2023-12-28.csv.gz) or by sitting together undated in one directory. Each
+    version is validated before it becomes active; the output says which companion files
+    were present and why a version was not promoted.
+    """
+    day = published.date() if hasattr(published, "date") else None
+    with _progress(not as_json) as progress:
+        report = load_paths(
+            app.store, paths, list_id=list_id, published=day, force=force, progress=progress
+        )
+    if as_json:
+        emit_json(_report_json(report))
+    else:
+        if not report and not report.skipped:
+            console.print("no list files found")
+        _render_report(report)
+    _exit_for(report, ListParseError)
+
+
+@lists_group.command("fetch")
+@click.argument("list_ids", nargs=-1)
+@click.option("--force", is_flag=True, help="Promote even over the sanity checks.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@pass_app
+def fetch_command(app: AppContext, list_ids: tuple[str, ...], force: bool, as_json: bool) -> None:
+    """Download lists from the publishers' official URLs, check and load them.
+
+    With no LIST_ID, every list with registered URLs is fetched. Downloads go to a staging
+    directory under the data directory; a failed, truncated or corrupted download leaves
+    the active version in place.
+    """
+    with _progress(not as_json) as progress:
+        report = fetch_lists(app.store, list_ids, app.settings, force=force, progress=progress)
+    if as_json:
+        emit_json(_report_json(report))
+    else:
+        _render_report(report)
+    _exit_for(report, ListFetchError)
+
+
+@lists_group.command("versions")
+@click.argument("list_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_app
+def versions_command(app: AppContext, list_id: str, as_json: bool) -> None:
+    """Show every stored version of a list, oldest first."""
+    versions = app.store.versions(list_id)
+    if not versions:
+        raise NotFoundError(f"no version of list {list_id!r} is stored")
+    if as_json:
+        emit_json([v.to_dict() for v in versions])
+        return
+    console.print(_versions_table(f"versions of {list_id}", versions, status=True))
+    for v in versions:
+        if v.status_reason:
+            console.print(f"{v.version_id}: {v.status_reason}", highlight=False)
+
+
+@lists_group.command("delta")
+@click.argument("list_id")
+@click.option("--from", "from_ref", help="Old version (id, date or hash prefix).")
+@click.option("--to", "to_ref", help="New version (default: the active version).")
+@click.option("--limit", default=10, show_default=True, help="Entries listed per kind.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@pass_app
+def delta_command(
+    app: AppContext,
+    list_id: str,
+    from_ref: str | None,
+    to_ref: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Compare two versions of a list: added, removed and changed entities.
+
+    Without --from, the version stored before --to (oldest-first order) is used.
+    """
+    store = app.store
+    new = store.resolve_version(list_id, to_ref)
+    if from_ref is None:
+        ids = [v.version_id for v in store.versions(list_id)]
+        position = ids.index(new.version_id)
+        if position == 0:
+            raise NotFoundError(f"{new.version_id} is the oldest version; give --from")
+        old = store.get_version(ids[position - 1])
+    else:
+        old = store.resolve_version(list_id, from_ref)
+    delta = diff_versions(store, old.version_id, new.version_id)
+    if as_json:
+        emit_json(delta.to_dict(limit=limit))
+        return
+    counts = delta.counts()
+    console.print(
+        f"[bold]{old.version_id}[/] -> [bold]{new.version_id}[/]: "
+        f"[green]+{counts['added']:,} added[/], [red]-{counts['removed']:,} removed[/], "
+        f"[yellow]{counts['changed']:,} changed[/], {counts['unchanged']:,} unchanged",
+        highlight=False,
+    )
+    table = Table(title=f"first {limit} changes of each kind", title_justify="left")
+    table.add_column("change")
+    table.add_column("entity")
+    table.add_column("schema")
+    table.add_column("caption / changed properties")
+    for entity in delta.added[:limit]:
+        table.add_row("[green]added[/]", str(entity.id), entity.schema.name, entity.caption)
+    for entity in delta.removed[:limit]:
+        table.add_row("[red]removed[/]", str(entity.id), entity.schema.name, entity.caption)
+    for change in delta.changed[:limit]:
+        props = ", ".join(sorted(change.properties))
+        table.add_row(
+            "[yellow]changed[/]",
+            change.entity_id,
+            change.new.schema.name,
+            f"{change.new.caption}: {props}",
+        )
+    console.print(table)
+    if delta.changed:
+        top = ", ".join(f"{p} {n:,}" for p, n in list(delta.property_counts().items())[:8])
+        console.print(f"changed properties: {top}", highlight=False)
+
+
+@cli.command("entity")
+@click.argument("entity_id")
+@click.option("--version", "version_id", help="Read from this list version (default: active).")
+@click.option("--json", "as_json", is_flag=True, help="Print the entity as FtM JSON.")
+@pass_app
+def entity_command(app: AppContext, entity_id: str, version_id: str | None, as_json: bool) -> None:
+    """Show one entity with all its properties and its provenance (list, version)."""
+    found = app.store.find_entity(entity_id, version_id)
+    entity, version = found.entity, found.version
+    programs = sorted(entity.get("program", quiet=True))
+    provenance = {
+        "list_id": version.list_id,
+        "version_id": version.version_id,
+        "version_status": version.status,
+        "published": version.published.isoformat() if version.published else None,
+        "source": version.source,
+        "programs": programs,
+    }
+    if as_json:
+        data = entity.to_dict()
+        emit_json({"id": data.pop("id"), **data, "provenance": provenance})
+        return
+    console.print(
+        f"[bold]{entity.caption}[/]  {entity.id}  ({entity.schema.name})", highlight=False
+    )
+    table = Table(show_header=True, title_justify="left")
+    table.add_column("property")
+    table.add_column("values")
+    props = entity.properties
+    ordered = [p for p in NAME_PROPS if p in props] + sorted(
+        p for p in props if p not in NAME_PROPS
+    )
+    for prop in ordered:
+        table.add_row(prop, "\n".join(props[prop]))
+    console.print(table)
+    status = "" if version.active else f" ([yellow]{version.status}[/]: not the active version)"
+    console.print(
+        f"list {version.list_id}, version {version.version_id}{status}, "
+        f"published {_day(version.published)}, programs: "
+        f"{', '.join(programs) or 'none'}",
+        highlight=False,
+    )
+    console.print(f"source: {version.source}", highlight=False, soft_wrap=True)
+
+
+@cli.command("export")
+@click.argument("list_id")
+@click.option("--version", "version_ref", help="Version id, date or hash prefix (default: active).")
+@pass_app
+def export_command(app: AppContext, list_id: str, version_ref: str | None) -> None:
+    """Write a list version's entities to stdout as FtM JSON lines (``id`` first)."""
+    version = app.store.resolve_version(list_id, version_ref)
+    try:
+        for line in app.store.iter_entity_json(version.version_id):
+            sys.stdout.write(line)
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (``| head``): exit quietly, as FtM tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
