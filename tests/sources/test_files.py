@@ -219,3 +219,17 @@ def test_iter_csv_dicts() -> None:
     with pytest.raises(ListParseError) as short:
         list(iter_csv_dicts("id,name\r\n7\r\n", "c.csv"))
     assert (short.value.line, short.value.field) == (2, "name")
+
+
+def test_reading_a_small_file_allocates_little(tmp_path: Path) -> None:
+    """The size limit must not turn into a buffer of ``max_bytes`` for every file."""
+    import tracemalloc
+
+    path = _write(tmp_path, "a.csv", CSV)
+    tracemalloc.start()
+    try:
+        read_bytes(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000

@@ -304,7 +304,7 @@ def _read_raw(path: str | Path, max_bytes: int) -> bytes:
         with open(path, "rb") as handle:
             if os.fstat(handle.fileno()).st_size > max_bytes:
                 raise ListParseError(str(path), f"file larger than the limit of {max_bytes} bytes")
-            raw = handle.read(max_bytes + 1)
+            raw = handle.read()
     except OSError as exc:
         raise ListParseError(str(path), f"cannot read file: {exc.strerror or exc}") from None
     if not raw:
