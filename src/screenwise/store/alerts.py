@@ -43,6 +43,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -378,6 +379,7 @@ def _make_engine(url: str) -> Engine:
         return create_engine(
             url, connect_args={"check_same_thread": False}, poolclass=StaticPool
         )
+    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     return create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
 

@@ -1,0 +1,684 @@
+"""screenwise's own routes: batch and text screening, entities, lists, health, alerts.
+
+* ``POST /screen/batch``: up to ``max_batch_queries`` queries in one request; optionally
+  opens alerts for the matches (``open_alerts``), which then show in the review queue.
+* ``POST /screen/text``: an article as ``text/plain``, ``text/html`` or JSON
+  ``{"text": ...}`` / ``{"url": ...}``; answers the text screening result (mentions with
+  character offsets into the input).
+* ``GET /entities/{id}``: one listed entity with its provenance (list, version, programs).
+* ``GET /lists``: the active list versions. ``GET /healthz``: the process is up.
+  ``GET /readyz``: 503 until lists are loaded.
+* ``GET /alerts``, ``GET /alerts/{id}``, ``POST /alerts/{id}/decisions``,
+  ``GET /alerts/{id}/audit``, ``GET /audit``: the alert queue, analysts' decisions and
+  the audit trail (:mod:`screenwise.store.alerts`).
+
+Routes parse input, make one library call and serialise the result models of
+:mod:`screenwise.results` and :mod:`screenwise.store.alerts`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+from typing import Annotated, Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from screenwise.api.app import AppState, get_state
+from screenwise.api.security import (
+    ERROR_RESPONSES,
+    ErrorResponse,
+    RequestTooLargeError,
+    UnsupportedMediaTypeError,
+)
+from screenwise.api.yente_compat import (
+    EntityExample,
+    EntityResponse,
+    entity_response,
+    example_to_query,
+    resolve_lists,
+)
+from screenwise.entities import list_id_of
+from screenwise.errors import InputError, QueryError
+from screenwise.results import ScreeningResult, TextScreeningResult
+from screenwise.store.alerts import Alert, AuditEvent, Decision, HitOutcome
+
+__all__ = ["router"]
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+Responses = dict[int | str, dict[str, Any]]
+
+_NOT_READY: Responses = {503: {"model": ErrorResponse, "description": "Lists not loaded yet"}}
+_NOT_FOUND: Responses = {404: {"model": ErrorResponse, "description": "Not found"}}
+_BAD: Responses = {400: {"model": ErrorResponse, "description": "Invalid request"}}
+
+
+# --------------------------------------------------------------------------- models
+
+
+class BatchRequest(BaseModel):
+    """Body of ``POST /screen/batch``."""
+
+    queries: list[EntityExample] = Field(
+        ...,
+        min_length=1,
+        description="Queries (yente query entities); at most `max_batch_queries` (1,000).",
+    )
+    threshold: float | None = Field(None, ge=0.0, le=1.0, description="Default: the engine's.")
+    limit: int = Field(5, ge=1, le=100, description="Hits per query.")
+    lists: list[Annotated[str, Field(max_length=100)]] | None = Field(
+        None, max_length=50, description="List ids to screen against (default: all active)."
+    )
+    include_below: bool = Field(False, description="Also return hits below the threshold.")
+    open_alerts: bool = Field(
+        False, description="Open alerts for matches (de-duplicated, prior decisions honoured)."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "queries": [
+                        {"id": "cust-1", "schema": "Person",
+                         "properties": {"name": ["Kim Jong Un"], "birthDate": ["1984-01-08"]}},
+                        {"id": "cust-2", "schema": "Company",
+                         "properties": {"name": ["Acme Trading LLC"], "country": ["ae"]}},
+                    ],
+                    "limit": 3,
+                    "open_alerts": True,
+                }
+            ]
+        }
+    )
+
+
+class BatchResponse(BaseModel):
+    """Answer of ``POST /screen/batch``: one screening result per query, in order."""
+
+    results: list[ScreeningResult]
+    alerts: list[list[HitOutcome]] = Field(
+        default_factory=list,
+        description="Per query, what happened to each match (when `open_alerts`).",
+    )
+    threshold: float
+    algorithm: str
+    list_versions: dict[str, str]
+
+
+class TextRequest(BaseModel):
+    """JSON body of ``POST /screen/text``: the text itself, or a public http(s) URL."""
+
+    text: str | None = Field(None, description="Plain text or HTML of the article.")
+    url: str | None = Field(None, max_length=2000, description="http(s) URL to fetch.")
+    content_type: Literal["text/plain", "text/html"] | None = Field(
+        None, description="How to read `text` (default: sniffed)."
+    )
+    threshold: float | None = Field(None, ge=0.0, le=1.0)
+
+
+class ProvenanceResponse(BaseModel):
+    """Where an entity comes from."""
+
+    list_id: str = Field(..., examples=["us_ofac_sdn"])
+    list_version: str | None = Field(None, examples=["us_ofac_sdn@2023-12-28#d768d28e"])
+    programs: list[str] = Field(default_factory=list, examples=[["DPRK3"]])
+
+
+class EntityWithProvenance(EntityResponse):
+    """A listed entity (yente ``EntityResponse`` shape) with its provenance."""
+
+    provenance: ProvenanceResponse
+
+
+class ListVersionResponse(BaseModel):
+    """One active list version."""
+
+    list_id: str = Field(..., examples=["us_ofac_sdn"])
+    version_id: str = Field(..., examples=["us_ofac_sdn@2023-12-28#d768d28e"])
+    published: str | None = Field(None, examples=["2023-12-28"])
+    loaded_at: str | None = Field(None, examples=["2026-03-01T10:00:00+00:00"])
+    entity_count: int | None = Field(None, examples=[13821])
+    content_hash: str | None = Field(None, examples=["d768d28e..."])
+    source: str | None = None
+    format: str | None = Field(None, examples=["ofac-legacy-csv"])
+
+
+class ListsResponse(BaseModel):
+    """Answer of ``GET /lists``."""
+
+    lists: list[ListVersionResponse]
+
+
+class HealthResponse(BaseModel):
+    """Answer of ``GET /healthz``."""
+
+    status: str = Field("ok", examples=["ok"])
+
+
+class ReadyResponse(BaseModel):
+    """Answer of ``GET /readyz`` when the service can screen."""
+
+    status: str = Field("ready", examples=["ready"])
+    lists: dict[str, str] = Field(
+        ..., examples=[{"us_ofac_sdn": "us_ofac_sdn@2023-12-28#d768d28e"}]
+    )
+    entities: int = Field(..., examples=[13821])
+    algorithm: str
+    threshold: float
+
+
+class AlertsResponse(BaseModel):
+    """Answer of ``GET /alerts``."""
+
+    alerts: list[Alert]
+    total: int
+    limit: int
+    offset: int
+
+
+class DecisionRequest(BaseModel):
+    """Body of ``POST /alerts/{id}/decisions``."""
+
+    decision: Literal["true_match", "false_positive", "true-match", "false-positive"] = Field(
+        ..., examples=["false_positive"]
+    )
+    analyst: str = Field(..., min_length=1, max_length=200, examples=["a.analyst"])
+    comment: str = Field("", max_length=5000, examples=["Birth date 1975 differs from 1967."])
+
+
+class AuditResponse(BaseModel):
+    """Answer of ``GET /audit`` and ``GET /alerts/{id}/audit``."""
+
+    events: list[AuditEvent]
+
+
+def _actor(request: Request) -> str:
+    state = request.scope.get("state", {})
+    kid = state.get("key_id")
+    return str(kid) if kid else "anonymous"
+
+
+# --------------------------------------------------------------------------- screening
+
+
+@router.post(
+    "/screen/batch",
+    tags=["screening"],
+    summary="Screen up to 1,000 queries",
+    response_model=BatchResponse,
+    responses={**_BAD, **_NOT_FOUND, **_NOT_READY},
+)
+async def screen_batch(
+    request: Request,
+    body: BatchRequest,
+    state: Annotated[AppState, Depends(get_state)],
+) -> JSONResponse:
+    """Screen a batch of queries and, optionally, open alerts for the matches.
+
+    Each query is a yente query entity (`schema`, `properties`, optional `id` echoed
+    back). Results come in query order, each with hits best first, `score` in [0, 1],
+    `match` (score ≥ threshold) and the explanation. More than `max_batch_queries`
+    queries answer 413; larger files go through `screenwise screen-file`.
+
+    Example: `{"queries": [{"id": "cust-1", "schema": "Person", "properties":
+    {"name": ["Kim Jong Un"]}}], "open_alerts": true}`.
+    """
+    screener = state.screener()
+    max_queries = state.settings.max_batch_queries
+    if len(body.queries) > max_queries:
+        raise RequestTooLargeError(
+            f"queries: {len(body.queries)} queries is over the limit of {max_queries}"
+        )
+    lists = None
+    if body.lists is not None:
+        unknown = sorted(set(body.lists) - set(screener.list_versions))
+        if unknown:
+            resolve_lists(screener, unknown[0])
+        lists = list(body.lists)
+    queries = [example_to_query(f"{i}", q) for i, q in enumerate(body.queries)]
+    threshold = screener.threshold if body.threshold is None else body.threshold
+    actor = _actor(request)
+
+    def run() -> tuple[list[ScreeningResult], list[list[HitOutcome]]]:
+        results = [
+            screener.screen(
+                query,
+                threshold=threshold,
+                limit=body.limit,
+                lists=lists,
+                include_below=body.include_below,
+            )
+            for query in queries
+        ]
+        outcomes = (
+            [state.alerts.record_result(r, actor=actor) for r in results]
+            if body.open_alerts
+            else []
+        )
+        return results, outcomes
+
+    results, outcomes = await run_in_threadpool(run)
+    payload = {
+        "results": [r.model_dump(mode="json", by_alias=True) for r in results],
+        "alerts": [[o.model_dump(mode="json") for o in per] for per in outcomes],
+        "threshold": threshold,
+        "algorithm": screener.algorithm,
+        "list_versions": dict(screener.list_versions),
+    }
+    return JSONResponse(payload)
+
+
+_TEXT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/plain": {
+                "schema": {"type": "string"},
+                "example": "Kim Jong Un met Vladimir Putin in Vladivostok.",
+            },
+            "text/html": {
+                "schema": {"type": "string"},
+                "example": "<html><body><p>Kim Jong Un met Vladimir Putin.</p></body></html>",
+            },
+            "application/json": {
+                "schema": TextRequest.model_json_schema(ref_template="#/components/schemas/{model}"),
+                "example": {"text": "Kim Jong Un met Vladimir Putin in Vladivostok."},
+            },
+        },
+    }
+}
+
+
+_PRIVATE_HINT = "only public http(s) addresses can be fetched"
+
+
+def _check_public_url(url: str) -> None:
+    """Refuse URLs that are not http(s) or resolve to non-public addresses (SSRF guard).
+
+    Raises:
+        InputError: bad scheme, missing host, unresolvable host, or a loopback, private,
+            link-local, multicast or reserved address.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InputError(f"url: {url!r} is not an http(s) URL")
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(f"url: host {parts.hostname!r} cannot be resolved") from exc
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            raise InputError(f"url: {parts.hostname!r} is not a public address; {_PRIVATE_HINT}")
+
+
+def _fetch_public(url: str, *, max_bytes: int, timeout_s: float) -> tuple[str, str | None, list[str]]:
+    """Fetch a public URL, checking every redirect hop, within the size limit.
+
+    Returns:
+        ``(text, content_type, warnings)``.
+
+    Raises:
+        InputError: refused address, HTTP error, too many redirects, over the limit.
+    """
+    import httpx
+
+    from screenwise.text.inputs import decode_bytes
+
+    current = url
+    with httpx.Client(timeout=timeout_s, follow_redirects=False) as client:
+        for _ in range(4):
+            _check_public_url(current)
+            try:
+                with client.stream("GET", current, headers={"User-Agent": "screenwise"}) as resp:
+                    if resp.is_redirect and resp.headers.get("location"):
+                        current = urljoin(current, resp.headers["location"])
+                        continue
+                    if resp.status_code >= 400:
+                        raise InputError(f"{current}: HTTP {resp.status_code}; nothing screened")
+                    chunks: list[bytes] = []
+                    size = 0
+                    for chunk in resp.iter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise RequestTooLargeError(
+                                f"{current}: larger than the limit of {max_bytes} bytes"
+                            )
+                        chunks.append(chunk)
+                    media = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+            except httpx.HTTPError as exc:
+                raise InputError(f"{current}: could not be fetched ({type(exc).__name__})") from exc
+            text, _encoding, warnings = decode_bytes(b"".join(chunks), name=current)
+            return text, (media or None), warnings
+    raise InputError(f"{url}: too many redirects")
+
+
+@router.post(
+    "/screen/text",
+    tags=["screening"],
+    summary="Screen an article (text, HTML or URL)",
+    response_model=TextScreeningResult,
+    openapi_extra=_TEXT_BODY,
+    responses={
+        **_BAD,
+        **_NOT_READY,
+        415: {"model": ErrorResponse, "description": "Unsupported content type"},
+    },
+)
+async def screen_text(
+    request: Request,
+    state: Annotated[AppState, Depends(get_state)],
+) -> JSONResponse:
+    """Find mentions of listed parties in an article.
+
+    Send the article as `text/plain` or `text/html`, or JSON `{"text": "..."}` or
+    `{"url": "https://..."}` (public http(s) addresses only). Bodies over
+    `max_text_bytes` (2 MB) answer 413. Each mention has the matched text, its character
+    offsets `start`/`end` into the input, the sentence, `score` in [0, 1] and `region`
+    (`body` or `boilerplate`).
+
+    Example: `curl -H 'Content-Type: text/plain' --data 'Kim Jong Un met Vladimir Putin.'
+    http://127.0.0.1:8000/screen/text`.
+    """
+    screener = state.screener()
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await request.body()
+    threshold: float | None = None
+    warnings: list[str] = []
+    source = "-"
+    if media in ("text/plain", "text/html"):
+        from screenwise.text.inputs import decode_bytes
+
+        text, _encoding, warnings = decode_bytes(raw, name="<request body>")
+        content_type: str | None = media
+    elif media == "application/json":
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise QueryError(f"body: invalid JSON ({exc})") from exc
+        try:
+            parsed = TextRequest.model_validate(data) if isinstance(data, dict) else None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise QueryError(f"body.{where}: {first.get('msg', 'invalid')}") from exc
+        if parsed is None or (parsed.text is None) == (parsed.url is None):
+            raise QueryError("body: give exactly one of 'text' or 'url'")
+        threshold = parsed.threshold
+        if parsed.url is not None:
+            url = parsed.url
+            settings = state.settings
+            text, content_type, warnings = await run_in_threadpool(
+                _fetch_public, url, max_bytes=settings.max_text_bytes,
+                timeout_s=settings.fetch_timeout_s,
+            )
+            source = url
+        else:
+            text = parsed.text or ""
+            content_type = parsed.content_type
+    else:
+        raise UnsupportedMediaTypeError(
+            f"content type {media or '(none)'!r} not supported; send text/plain, text/html "
+            "or application/json"
+        )
+    if not text.strip():
+        raise QueryError("body: the text is empty")
+    result = await run_in_threadpool(
+        lambda: screener.screen_text(
+            text,
+            content_type=content_type,
+            threshold=threshold,
+            source=source,
+        )
+    )
+    if warnings:
+        result.warnings = [*warnings, *result.warnings]
+    return JSONResponse(result.model_dump(mode="json", by_alias=True))
+
+
+# --------------------------------------------------------------------------- data
+
+
+@router.get(
+    "/entities/{entity_id}",
+    tags=["data"],
+    summary="One listed entity with provenance",
+    response_model=EntityWithProvenance,
+    responses={**_NOT_FOUND, **_NOT_READY},
+)
+async def get_entity(
+    entity_id: Annotated[str, Path(max_length=300, examples=["us_ofac_sdn-35096"])],
+    state: Annotated[AppState, Depends(get_state)],
+) -> JSONResponse:
+    """Return one entity in yente's `EntityResponse` shape plus `provenance`.
+
+    `provenance` names the list, the list version it was read from and its programs.
+    Example: `GET /entities/us_ofac_sdn-35096`.
+    """
+    screener = state.screener()
+    entity = screener.get_entity(entity_id)
+    list_id = list_id_of(entity)
+    version = screener.list_versions.get(list_id)
+    data = entity_response(entity, list_version=version)
+    data["provenance"] = {
+        "list_id": list_id,
+        "list_version": version,
+        "programs": data["programs"],
+    }
+    return JSONResponse(data)
+
+
+@router.get(
+    "/lists",
+    tags=["data"],
+    summary="Active list versions",
+    response_model=ListsResponse,
+    responses=_NOT_READY,
+)
+async def get_lists(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
+    """List the active list versions (what screening runs against).
+
+    Each has its list id, version id, publication date, load time, entity count and
+    content hash. Example: `GET /lists`.
+    """
+    if state.store is not None:
+        versions = await run_in_threadpool(state.store.active_versions)
+        lists = [
+            {
+                "list_id": v.list_id,
+                "version_id": v.version_id,
+                "published": v.published.isoformat() if v.published else None,
+                "loaded_at": v.loaded_at.isoformat(),
+                "entity_count": v.entity_count,
+                "content_hash": v.content_hash,
+                "source": v.source,
+                "format": v.format,
+            }
+            for v in versions
+        ]
+    else:
+        screener = state.screener()
+        lists = [
+            {"list_id": lid, "version_id": vid}
+            for lid, vid in sorted(screener.list_versions.items())
+        ]
+    return JSONResponse({"lists": lists})
+
+
+@router.get(
+    "/healthz",
+    tags=["service"],
+    summary="Liveness",
+    response_model=HealthResponse,
+)
+async def healthz() -> JSONResponse:
+    """Answer 200 while the process serves requests (no API key needed)."""
+    return JSONResponse({"status": "ok"})
+
+
+@router.get(
+    "/readyz",
+    tags=["service"],
+    summary="Readiness (503 until lists are loaded)",
+    response_model=ReadyResponse,
+    responses=_NOT_READY,
+)
+async def readyz(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
+    """Answer 200 with the loaded list versions once screening works, 503 before.
+
+    No API key needed; use it as the load balancer's readiness probe.
+    """
+    screener = state.screener()
+    return JSONResponse(
+        {
+            "status": "ready",
+            "lists": dict(screener.list_versions),
+            "entities": len(screener.entities),
+            "algorithm": screener.algorithm,
+            "threshold": screener.threshold,
+        }
+    )
+
+
+# --------------------------------------------------------------------------- alerts
+
+AlertId = Annotated[int, Path(ge=1, le=2**62, description="Alert id.", examples=[1])]
+
+
+@router.get(
+    "/alerts",
+    tags=["alerts"],
+    summary="The alert queue",
+    response_model=AlertsResponse,
+    responses=_BAD,
+)
+async def list_alerts(
+    state: Annotated[AppState, Depends(get_state)],
+    status: Annotated[
+        Literal["open", "true_match", "false_positive"] | None,
+        Query(description="Only alerts with this status."),
+    ] = "open",
+    list_id: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> JSONResponse:
+    """List alerts, newest first (default: the open ones).
+
+    Example: `GET /alerts?status=open&limit=50`.
+    """
+
+    def run() -> tuple[list[Alert], int]:
+        alerts = state.alerts.list_alerts(status=status, list_id=list_id, limit=limit, offset=offset)
+        return alerts, state.alerts.count_alerts(status=status, list_id=list_id)
+
+    alerts, total = await run_in_threadpool(run)
+    return JSONResponse(
+        {
+            "alerts": [a.model_dump(mode="json", by_alias=True) for a in alerts],
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+        }
+    )
+
+
+@router.get(
+    "/alerts/{alert_id}",
+    tags=["alerts"],
+    summary="One alert with its decisions",
+    response_model=Alert,
+    responses=_NOT_FOUND,
+)
+async def get_alert(
+    alert_id: AlertId, state: Annotated[AppState, Depends(get_state)]
+) -> JSONResponse:
+    """Return one alert: the query, the hit with its explanation, the list version and
+    every decision so far. Example: `GET /alerts/1`."""
+    alert = await run_in_threadpool(state.alerts.get_alert, alert_id)
+    return JSONResponse(alert.model_dump(mode="json", by_alias=True))
+
+
+@router.post(
+    "/alerts/{alert_id}/decisions",
+    tags=["alerts"],
+    summary="Record a decision (true match / false positive)",
+    status_code=201,
+    response_model=Decision,
+    responses={**_NOT_FOUND, **_BAD},
+)
+async def decide(
+    request: Request,
+    alert_id: AlertId,
+    body: Annotated[
+        DecisionRequest,
+        Body(
+            openapi_examples={
+                "false positive": {
+                    "value": {
+                        "decision": "false_positive",
+                        "analyst": "a.analyst",
+                        "comment": "Birth date 1975 differs from the listed 1967.",
+                    }
+                }
+            }
+        ),
+    ],
+    state: Annotated[AppState, Depends(get_state)],
+) -> JSONResponse:
+    """Record an analyst's decision; the alert's status becomes the decision.
+
+    A false positive is not raised again for the same query while the entity is
+    unchanged in later list versions. The decision and the audit event are append-only.
+    """
+    decision = await run_in_threadpool(
+        lambda: state.alerts.decide(
+            alert_id,
+            body.decision,
+            analyst=body.analyst,
+            comment=body.comment,
+            actor=f"{body.analyst.strip()} via {_actor(request)}",
+        )
+    )
+    return JSONResponse(decision.model_dump(mode="json"), status_code=201)
+
+
+@router.get(
+    "/alerts/{alert_id}/audit",
+    tags=["alerts"],
+    summary="Audit trail of one alert",
+    response_model=AuditResponse,
+    responses=_NOT_FOUND,
+)
+async def alert_audit(
+    alert_id: AlertId, state: Annotated[AppState, Depends(get_state)]
+) -> JSONResponse:
+    """Return every event of one alert, oldest first, each tied to its list version."""
+    events = await run_in_threadpool(state.alerts.audit_trail, alert_id)
+    return JSONResponse({"events": [e.model_dump(mode="json") for e in events]})
+
+
+@router.get(
+    "/audit",
+    tags=["alerts"],
+    summary="Audit trail",
+    response_model=AuditResponse,
+)
+async def audit(
+    state: Annotated[AppState, Depends(get_state)],
+    list_version_id: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> JSONResponse:
+    """Return audit events oldest first, all or those under one list version.
+
+    Example: `GET /audit?list_version_id=us_ofac_sdn@2023-12-28%23d768d28e`.
+    """
+    events = await run_in_threadpool(
+        lambda: state.alerts.audit_trail(list_version_id=list_version_id, limit=limit)
+    )
+    return JSONResponse({"events": [e.model_dump(mode="json") for e in events]})

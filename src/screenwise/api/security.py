@@ -1,0 +1,510 @@
+"""What makes the HTTP API safe to expose: API keys, rate limit, body limit, access log.
+
+One pure-ASGI middleware (:class:`GuardMiddleware`) wraps the whole application and, for
+every request, in this order:
+
+1. gives the request an id (a sane ``X-Request-ID`` from the caller, else a new one) and
+   echoes it in the response header;
+2. authenticates it (``Authorization: Bearer <key>``, ``X-API-Key: <key>``, or HTTP Basic
+   with the key as password, for the review pages in a browser) when API keys are
+   configured; health, readiness and the API docs stay open;
+3. applies the per-key rate limit (token bucket, ``rate_limit_per_minute``; 429 with
+   ``Retry-After``);
+4. refuses bodies over the limit (``max_text_bytes``): at once from ``Content-Length``, or
+   while streaming (413);
+5. turns an unexpected exception into a 500 with the common error shape and the request
+   id, logging the traceback server-side only;
+6. writes one JSON line to the ``screenwise.access`` logger: request id, key id, method,
+   route template, status, latency in ms. The path's values, query strings and bodies
+   (names of screened people) are never logged; nor are keys: a key is known by its key
+   id, the first 12 hex of its sha256.
+
+Keys are compared in constant time (``hmac.compare_digest`` over sha256 digests).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import math
+import re
+import secrets
+import threading
+import time
+import traceback
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from screenwise.errors import AuthError, InputError, RateLimitError, ScreenwiseError
+from screenwise.settings import Settings
+
+__all__ = [
+    "ANONYMOUS",
+    "ERROR_RESPONSES",
+    "OPEN_PATHS",
+    "ApiKeys",
+    "ErrorDetail",
+    "ErrorResponse",
+    "ForbiddenError",
+    "GuardMiddleware",
+    "RateLimiter",
+    "RequestTooLargeError",
+    "UnsupportedMediaTypeError",
+    "error_body",
+    "is_loopback",
+    "key_id",
+    "load_api_keys",
+]
+
+log = logging.getLogger("screenwise.api")
+access_log = logging.getLogger("screenwise.access")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Key id used when no API keys are configured (loopback-only service).
+ANONYMOUS = "anonymous"
+#: Paths served without an API key (exact paths; ``/static/`` as a prefix).
+OPEN_PATHS: frozenset[str] = frozenset(
+    {"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestTooLargeError(ScreenwiseError):
+    """A request body, batch or text is over its configured limit."""
+
+    status = 413
+    exit_code = 2
+
+
+class UnsupportedMediaTypeError(ScreenwiseError):
+    """A request body has a content type the route does not read."""
+
+    status = 415
+    exit_code = 2
+
+
+class ForbiddenError(ScreenwiseError):
+    """An authenticated request that is not allowed (e.g. a forged review form)."""
+
+    status = 403
+    exit_code = 2
+
+
+def key_id(key: str) -> str:
+    """Return the loggable id of an API key: ``k_`` + the first 12 hex of its sha256."""
+    return "k_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def load_api_keys(settings: Settings) -> list[str]:
+    """Return the configured API keys: ``api_keys`` (comma-separated) plus ``api_keys_file``.
+
+    The file holds one key per line; blank lines and lines starting with ``#`` are skipped.
+
+    Raises:
+        InputError: when ``api_keys_file`` is set but cannot be read, or a key is shorter
+            than 16 characters (names the file and line, or the variable).
+    """
+    keys: list[str] = []
+    for position, raw in enumerate(settings.api_keys.split(","), start=1):
+        key = raw.strip()
+        if key:
+            if len(key) < 16:
+                raise InputError(
+                    f"SCREENWISE_API_KEYS key {position}: shorter than 16 characters"
+                )
+            keys.append(key)
+    path = settings.api_keys_file
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: cannot read API keys file ({exc})") from exc
+        for line_no, line in enumerate(text.splitlines(), start=1):
+            key = line.strip()
+            if not key or key.startswith("#"):
+                continue
+            if len(key) < 16:
+                raise InputError(f"{path} line {line_no}: key shorter than 16 characters")
+            keys.append(key)
+    return keys
+
+
+def is_loopback(host: str) -> bool:
+    """Return True when ``host`` (an address or ``localhost``) is a loopback address."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class _Principal:
+    key_id: str
+    user: str | None = None
+
+
+class ApiKeys:
+    """The set of accepted API keys, compared in constant time.
+
+    Args:
+        keys: the accepted keys; empty = authentication off (loopback only).
+    """
+
+    def __init__(self, keys: list[str]) -> None:
+        self._digests = [(hashlib.sha256(k.encode("utf-8")).digest(), key_id(k)) for k in keys]
+
+    @property
+    def enabled(self) -> bool:
+        """True when at least one key is configured."""
+        return bool(self._digests)
+
+    def check(self, presented: str | None) -> str:
+        """Return the key id of a presented key.
+
+        Every configured key is compared (no early exit), so timing does not reveal which
+        or how many keys exist.
+
+        Raises:
+            AuthError: the key is missing or matches no configured key.
+        """
+        if not self.enabled:
+            return ANONYMOUS
+        if not presented:
+            raise AuthError("missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key'")
+        digest = hashlib.sha256(presented.encode("utf-8")).digest()
+        found: str | None = None
+        for known, kid in self._digests:
+            if hmac.compare_digest(digest, known):
+                found = kid
+        if found is None:
+            raise AuthError("invalid API key")
+        return found
+
+    def authenticate(self, headers: dict[str, str]) -> _Principal:
+        """Authenticate request headers (lower-case names).
+
+        Accepts ``Authorization: Bearer <key>``, ``X-API-Key: <key>`` and
+        ``Authorization: Basic base64(user:key)`` (the user name is kept as the analyst).
+
+        Raises:
+            AuthError: missing, malformed or unknown key.
+        """
+        if not self.enabled:
+            return _Principal(ANONYMOUS, _basic_user(headers.get("authorization")))
+        auth = headers.get("authorization", "")
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() == "bearer":
+            return _Principal(self.check(value.strip()))
+        if scheme.lower() == "basic":
+            user, password = _decode_basic(value)
+            return _Principal(self.check(password), user or None)
+        return _Principal(self.check(headers.get("x-api-key")))
+
+
+def _decode_basic(value: str) -> tuple[str, str]:
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise AuthError("malformed Basic authorization header") from exc
+    user, sep, password = decoded.partition(":")
+    if not sep:
+        raise AuthError("malformed Basic authorization header")
+    return user, password
+
+
+def _basic_user(auth: str | None) -> str | None:
+    if not auth or not auth.lower().startswith("basic "):
+        return None
+    try:
+        return _decode_basic(auth[6:])[0] or None
+    except AuthError:
+        return None
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    stamp: float
+
+
+@dataclass
+class RateLimiter:
+    """Per-key token bucket: ``per_minute`` requests a minute, bursts up to ``per_minute``.
+
+    Args:
+        per_minute: requests per minute per key id; 0 = unlimited.
+    """
+
+    per_minute: int
+    _buckets: dict[str, _Bucket] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def hit(self, key: str, now: float | None = None) -> None:
+        """Take one token for ``key``.
+
+        Args:
+            key: the key id (or client address when keys are off).
+            now: monotonic time in seconds (for tests); default ``time.monotonic()``.
+
+        Raises:
+            RateLimitError: the bucket is empty; ``retry_after_s`` says when to retry.
+        """
+        if self.per_minute <= 0:
+            return
+        now = time.monotonic() if now is None else now
+        rate = self.per_minute / 60.0
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                bucket = self._buckets[key] = _Bucket(float(self.per_minute), now)
+            bucket.tokens = min(float(self.per_minute), bucket.tokens + (now - bucket.stamp) * rate)
+            bucket.stamp = now
+            if bucket.tokens >= 1.0:
+                bucket.tokens -= 1.0
+                return
+            wait = (1.0 - bucket.tokens) / rate
+        error = RateLimitError(
+            f"rate limit of {self.per_minute} requests per minute exceeded; "
+            f"retry in {math.ceil(wait)} s"
+        )
+        error.retry_after_s = math.ceil(wait)  # type: ignore[attr-defined]
+        raise error
+
+
+class ErrorDetail(BaseModel):
+    """One field error of a 422 answer: where (``loc``), what (``msg``) and its kind."""
+
+    loc: list[str] = Field(examples=[["query", "limit"]])
+    msg: str = Field(examples=["Input should be less than or equal to 500"])
+    type: str = Field(examples=["less_than_equal"])
+
+
+class ErrorResponse(BaseModel):
+    """The body of every 4xx/5xx answer (``detail`` is what yente clients read)."""
+
+    detail: str = Field(examples=["entity 'us_ofac_sdn-1' not found"])
+    status: int = Field(examples=[404])
+    type: str = Field(examples=["not_found"])
+    request_id: str | None = Field(examples=["5f0c2a9e1b7d4c3a"])
+    errors: list[ErrorDetail] = Field(default_factory=list)
+
+
+#: ``responses=`` entries documenting the error shape for the usual error statuses.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in (
+        (401, "Missing or invalid API key"),
+        (413, "Request body over the limit"),
+        (422, "Invalid request (field errors in `errors`)"),
+        (429, "Rate limit exceeded (see `Retry-After`)"),
+        (500, "Server error (no details; quote the request id)"),
+    )
+}
+
+
+def error_body(
+    status: int,
+    detail: str,
+    *,
+    request_id: str | None,
+    kind: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Build the one JSON error shape of the API.
+
+    ``{"detail": str, "status": int, "type": str, "request_id": str | null,
+    "errors": [{"loc": [...], "msg": str, "type": str}]}``. ``detail`` is what yente
+    clients read (yente's ``ErrorResponse``); ``errors`` lists field errors (422).
+    """
+    return {
+        "detail": detail,
+        "status": status,
+        "type": kind or _STATUS_TYPES.get(status, "error"),
+        "request_id": request_id,
+        "errors": errors or [],
+    }
+
+
+_STATUS_TYPES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+    500: "server_error",
+    502: "bad_gateway",
+    503: "not_ready",
+}
+
+
+class _BodyTooLarge(Exception):
+    """Raised from the wrapped ``receive`` when a streamed body passes the limit."""
+
+
+class GuardMiddleware:
+    """Request id, authentication, rate limit, body limit, 500 mapping and access log.
+
+    Args:
+        app: the ASGI application to guard.
+        keys: accepted API keys.
+        limiter: the per-key rate limiter.
+        max_body_bytes: the largest request body accepted, in bytes.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, keys: ApiKeys, limiter: RateLimiter, max_body_bytes: int
+    ) -> None:
+        self.app = app
+        self.keys = keys
+        self.limiter = limiter
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        supplied = headers.get("x-request-id", "")
+        request_id = supplied if _REQUEST_ID.match(supplied) else secrets.token_hex(8)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        info: dict[str, Any] = {"status": 500, "started": False, "key_id": None}
+
+        async def send_wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                info["status"] = message["status"]
+                info["started"] = True
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", request_id.encode("ascii")),
+                ]
+            await send(message)
+
+        try:
+            path = scope.get("path", "")
+            if path not in OPEN_PATHS and not path.startswith("/static/"):
+                principal = self.keys.authenticate(headers)
+                info["key_id"] = principal.key_id
+                state["key_id"] = principal.key_id
+                state["user"] = principal.user
+                client = scope.get("client") or ("local", 0)
+                self.limiter.hit(
+                    principal.key_id if self.keys.enabled else f"ip:{client[0]}"
+                )
+            length = headers.get("content-length")
+            if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
+                raise RequestTooLargeError(
+                    f"request body of {int(length)} bytes is over the limit of "
+                    f"{self.max_body_bytes} bytes"
+                )
+            await self.app(scope, self._limited(receive), send_wrapped)
+        except ScreenwiseError as exc:
+            await self._fail(send_wrapped, info, exc.status, str(exc), request_id, exc)
+        except _BodyTooLarge:
+            await self._fail(
+                send_wrapped,
+                info,
+                413,
+                f"request body is over the limit of {self.max_body_bytes} bytes",
+                request_id,
+                None,
+            )
+        except Exception:  # the HTTP boundary: any bug becomes a 500 without a stack trace
+            log.error(
+                "unhandled error in request %s %s %s\n%s",
+                request_id,
+                scope.get("method"),
+                _route_of(scope),
+                traceback.format_exc(),
+            )
+            await self._fail(
+                send_wrapped, info, 500, "internal server error", request_id, None
+            )
+        finally:
+            latency_ms = (time.perf_counter() - started) * 1000.0
+            access_log.info(
+                json.dumps(
+                    {
+                        "request_id": request_id,
+                        "key_id": info["key_id"],
+                        "method": scope.get("method"),
+                        "route": _route_of(scope),
+                        "status": info["status"],
+                        "latency_ms": round(latency_ms, 2),
+                    },
+                    separators=(",", ":"),
+                )
+            )
+
+    def _limited(self, receive: Receive) -> Receive:
+        seen = 0
+        limit = self.max_body_bytes
+
+        async def wrapped() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _BodyTooLarge()
+            return message
+
+        return wrapped
+
+    @staticmethod
+    async def _fail(
+        send: Send,
+        info: dict[str, Any],
+        status: int,
+        detail: str,
+        request_id: str,
+        exc: ScreenwiseError | None,
+    ) -> None:
+        if info["started"]:
+            return
+        body = json.dumps(
+            error_body(status, detail, request_id=request_id), ensure_ascii=False
+        ).encode("utf-8")
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode("ascii")),
+        ]
+        if isinstance(exc, AuthError):
+            headers.append((b"www-authenticate", b'Bearer, Basic realm="screenwise"'))
+        retry = getattr(exc, "retry_after_s", None)
+        if retry is not None:
+            headers.append((b"retry-after", str(retry).encode("ascii")))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _route_of(scope: Scope) -> str:
+    """Return the matched route template (``/match/{dataset}``), never the raw path."""
+    route = scope.get("route")
+    template = getattr(route, "path", None)
+    if isinstance(template, str):
+        return template
+    return "<unmatched>"

@@ -1,0 +1,702 @@
+"""``/match/{dataset}`` and ``/search/{dataset}`` in yente's request and response shapes.
+
+Integrators that already call yente (OpenSanctions' matching API) point their client at
+screenwise and keep their code. The models below mirror yente's ``yente/data/common.py``
+(``EntityExample``, ``EntityMatchQuery``, ``EntityResponse``, ``ScoredEntityResponse``,
+``EntityMatches``, ``EntityMatchResponse``, ``TotalSpec``, ``SearchResponse``) and
+nomenklatura's ``FeatureResult`` / ``FeatureDoc`` (``nomenklatura/matching/types.py``):
+
+* a scored result carries both ``features`` (feature name -> value, read by older
+  clients) and ``explanations`` (feature name -> ``{score, detail, query, candidate}``, read
+  by current ones); the response carries ``matcher`` (feature docs) and ``limit``;
+* screenwise adds fields yente clients ignore: per result ``list_version``, ``programs``
+  and the full ``explanation``; per query ``threshold`` and ``list_versions``.
+
+``dataset`` is ``default`` (every active list) or a list id (e.g. ``us_ofac_sdn``).
+
+Source: https://github.com/opensanctions/yente (``yente/data/common.py``,
+``yente/routers/match.py``, ``yente/routers/search.py``) and
+https://www.opensanctions.org/docs/api/matching/.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi.responses import JSONResponse
+from followthemoney import ValueEntity, model
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from screenwise.api.app import AppState, get_state
+from screenwise.api.security import ERROR_RESPONSES, ErrorResponse, RequestTooLargeError
+from screenwise.entities import COUNTRY_PROPS, LIST_SCHEMATA, list_id_of
+from screenwise.errors import NotFoundError, QueryError
+from screenwise.results import Hit, ScreeningResult
+from screenwise.results import Query as ScreenQuery
+
+if TYPE_CHECKING:
+    from screenwise.screening import Screener
+
+__all__ = [
+    "EntityExample",
+    "EntityMatchQuery",
+    "EntityMatchResponse",
+    "EntityMatches",
+    "EntityResponse",
+    "FeatureDoc",
+    "FeatureResult",
+    "ScoredEntityResponse",
+    "SearchResponse",
+    "TotalSpec",
+    "entity_response",
+    "router",
+    "scored_entity",
+]
+
+router = APIRouter(tags=["yente-compatible"], responses=ERROR_RESPONSES)
+
+#: Names the ``algorithm`` parameter accepts besides the engine's own algorithm name.
+ALGORITHM_ALIASES = frozenset({"best", "default"})
+#: Most values per property and characters per value in one query.
+MAX_VALUES = 20
+MAX_VALUE_CHARS = 500
+MAX_PROPERTIES = 40
+#: Most results per query (``limit``) and deepest search offset.
+MAX_LIMIT = 500
+MAX_OFFSET = 10_000
+#: Most entity ids in ``exclude_entity_ids`` (yente's limit).
+MAX_EXCLUDED_IDS = 50
+#: Queries run inline on the event loop up to this count; larger requests use a thread.
+INLINE_QUERIES = 4
+
+PropertyValues = Annotated[
+    str | Annotated[list[Annotated[str, Field(max_length=MAX_VALUE_CHARS)]], Field(max_length=MAX_VALUES)],
+    Field(description="One value or a list of values (strings)."),
+]
+
+
+class EntityExample(BaseModel):
+    """One query entity (yente ``EntityExample``): a schema and FtM properties."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str | None = Field(None, max_length=200, examples=["my-entity-id"])
+    schema_: str = Field(..., alias="schema", max_length=50, examples=["Person"])
+    properties: dict[Annotated[str, Field(max_length=50)], PropertyValues] = Field(
+        ...,
+        max_length=MAX_PROPERTIES,
+        examples=[{"name": ["John Doe"], "birthDate": ["1975-04-21"], "nationality": ["us"]}],
+    )
+
+
+class EntityMatchQuery(BaseModel):
+    """The body of ``POST /match/{dataset}`` (yente ``EntityMatchQuery``).
+
+    ``weights`` and ``config`` are accepted for compatibility and must be empty: screenwise
+    scores with its calibrated algorithm only.
+    """
+
+    weights: dict[str, float] = Field(default_factory=dict, examples=[{}])
+    config: dict[str, str | int | float | bool | None] = Field(default_factory=dict, examples=[{}])
+    queries: dict[Annotated[str, Field(max_length=100)], EntityExample]
+
+
+class TotalSpec(BaseModel):
+    """Result count (yente ``TotalSpec``)."""
+
+    value: int = Field(..., examples=[42])
+    relation: str = Field("eq", examples=["eq"])
+
+
+class FeatureResult(BaseModel):
+    """One feature's contribution to a score (nomenklatura ``FeatureResult``)."""
+
+    score: float = Field(..., examples=[1.0])
+    detail: str | None = Field(None, examples=["Vladimir Putin ~ Vladimir Vladimirovich PUTIN"])
+    query: str | None = Field(None, examples=["Vladimir Putin"])
+    candidate: str | None = Field(None, examples=["Vladimir Vladimirovich PUTIN"])
+
+
+class FeatureDoc(BaseModel):
+    """Documentation of one scoring feature (nomenklatura ``FeatureDoc``)."""
+
+    description: str | None = None
+    coefficient: float
+    url: str = ""
+
+
+class EntityResponse(BaseModel):
+    """A listed entity (yente ``EntityResponse``), with screenwise's provenance fields."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(..., examples=["us_ofac_sdn-35096"])
+    caption: str = Field(..., examples=["Vladimir Vladimirovich PUTIN"])
+    schema_: str = Field(..., alias="schema", examples=["Person"])
+    properties: dict[str, list[str]] = Field(
+        ..., examples=[{"name": ["Vladimir Vladimirovich PUTIN"], "birthDate": ["1952-10-07"]}]
+    )
+    datasets: list[str] = Field(default_factory=list, examples=[["us_ofac_sdn"]])
+    referents: list[str] = Field(default_factory=list, examples=[[]])
+    target: bool = Field(True)
+    first_seen: str | None = Field(None, examples=[None])
+    last_seen: str | None = Field(None, examples=[None])
+    last_change: str | None = Field(None, examples=[None])
+    list_version: str | None = Field(None, examples=["us_ofac_sdn@2023-12-28#d768d28e"])
+    programs: list[str] = Field(default_factory=list, examples=[["RUSSIA-EO14024"]])
+
+
+class ScoredEntityResponse(EntityResponse):
+    """A scored candidate (yente ``ScoredEntityResponse``) plus screenwise's explanation."""
+
+    score: float = Field(..., ge=0.0, le=1.0, examples=[0.93])
+    match: bool = Field(..., description="Whether the score is at or above the threshold.")
+    features: dict[str, float] = Field(default_factory=dict, examples=[{"name_match": 0.95}])
+    explanations: dict[str, FeatureResult] = Field(default_factory=dict)
+    explanation: dict[str, Any] = Field(
+        default_factory=dict,
+        description="screenwise's explanation: matched names, name parts, qualifiers.",
+    )
+
+
+class EntityMatches(BaseModel):
+    """The answer to one query (yente ``EntityMatches``)."""
+
+    status: int = Field(200, examples=[200])
+    results: list[ScoredEntityResponse]
+    total: TotalSpec
+    query: EntityExample
+    threshold: float = Field(..., examples=[0.7])
+    list_versions: dict[str, str] = Field(
+        default_factory=dict, examples=[{"us_ofac_sdn": "us_ofac_sdn@2023-12-28#d768d28e"}]
+    )
+
+
+class EntityMatchResponse(BaseModel):
+    """The body answered by ``POST /match/{dataset}`` (yente ``EntityMatchResponse``)."""
+
+    responses: dict[str, EntityMatches]
+    matcher: dict[str, FeatureDoc] = Field(default_factory=dict)
+    limit: int = Field(..., examples=[5])
+
+
+class SearchFacetItem(BaseModel):
+    """One facet value and its count (yente ``SearchFacetItem``)."""
+
+    name: str = Field(..., examples=["ru"])
+    label: str = Field(..., examples=["ru"])
+    count: int = Field(1, examples=[42])
+
+
+class SearchFacet(BaseModel):
+    """One facet (yente ``SearchFacet``)."""
+
+    label: str = Field(..., examples=["Countries"])
+    values: list[SearchFacetItem]
+
+
+class SearchResponse(BaseModel):
+    """The body answered by ``GET /search/{dataset}`` (yente ``SearchResponse``)."""
+
+    limit: int = Field(..., examples=[10])
+    offset: int = Field(0, examples=[0])
+    total: TotalSpec
+    results: list[EntityResponse]
+    facets: dict[str, SearchFacet] = Field(default_factory=dict)
+
+
+MATCH_EXAMPLE: dict[str, Any] = {
+    "queries": {
+        "entity1": {
+            "schema": "Person",
+            "properties": {
+                "name": ["Vladimir Putin"],
+                "birthDate": ["1952-10-07"],
+                "nationality": ["ru"],
+            },
+        },
+        "entity2": {
+            "schema": "Company",
+            "properties": {
+                "name": ["Brilliant Amazing Limited"],
+                "jurisdiction": ["hk"],
+                "registrationNumber": ["84BA99810"],
+            },
+        },
+    }
+}
+
+MATCH_RESPONSE_EXAMPLE: dict[str, Any] = {
+    "responses": {
+        "entity1": {
+            "status": 200,
+            "results": [
+                {
+                    "id": "us_ofac_sdn-35096",
+                    "caption": "Vladimir Vladimirovich PUTIN",
+                    "schema": "Person",
+                    "properties": {
+                        "name": ["Vladimir Vladimirovich PUTIN"],
+                        "birthDate": ["1952-10-07"],
+                    },
+                    "datasets": ["us_ofac_sdn"],
+                    "referents": [],
+                    "target": True,
+                    "first_seen": None,
+                    "last_seen": None,
+                    "last_change": None,
+                    "list_version": "us_ofac_sdn@2023-12-28#d768d28e",
+                    "programs": ["RUSSIA-EO14024"],
+                    "score": 0.96,
+                    "match": True,
+                    "features": {"name_match": 0.93, "dob_match": 1.0},
+                    "explanations": {
+                        "name_match": {
+                            "score": 0.93,
+                            "detail": "2 of 3 name parts exact, 1 missing",
+                            "query": "Vladimir Putin",
+                            "candidate": "Vladimir Vladimirovich PUTIN",
+                        }
+                    },
+                    "explanation": {"summary": "name 2/3 parts exact; DOB agrees"},
+                }
+            ],
+            "total": {"value": 1, "relation": "eq"},
+            "query": {
+                "id": None,
+                "schema": "Person",
+                "properties": {"name": ["Vladimir Putin"], "birthDate": ["1952-10-07"]},
+            },
+            "threshold": 0.7,
+            "list_versions": {"us_ofac_sdn": "us_ofac_sdn@2023-12-28#d768d28e"},
+        }
+    },
+    "matcher": {
+        "name_match": {"description": "Names match", "coefficient": 0.9, "url": ""}
+    },
+    "limit": 5,
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def entity_response(
+    entity: ValueEntity, *, list_version: str | None = None
+) -> dict[str, Any]:
+    """Serialise a list entity as a yente ``EntityResponse`` dict.
+
+    Args:
+        entity: the FtM entity.
+        list_version: the version id it was read from, when known.
+
+    Returns:
+        ``{"id", "caption", "schema", "properties", "datasets", "referents", "target",
+        "first_seen", "last_seen", "last_change", "list_version", "programs"}``.
+    """
+    props = {k: list(v) for k, v in entity.properties.items()}
+    return {
+        "id": entity.id,
+        "caption": entity.caption,
+        "schema": entity.schema.name,
+        "properties": props,
+        "datasets": sorted(entity.datasets),
+        "referents": [],
+        "target": True,
+        "first_seen": None,
+        "last_seen": None,
+        "last_change": None,
+        "list_version": list_version,
+        "programs": list(props.get("program", [])),
+    }
+
+
+def scored_entity(hit: Hit) -> dict[str, Any]:
+    """Serialise a hit as a yente ``ScoredEntityResponse`` dict (plus screenwise fields)."""
+    features: dict[str, float] = {}
+    explanations: dict[str, dict[str, Any]] = {}
+    for feature in hit.explanation.features:
+        features[feature.name] = feature.score
+        explanations[feature.name] = {
+            "score": feature.score,
+            "detail": feature.detail or feature.description or None,
+            "query": feature.query_value,
+            "candidate": feature.candidate_value,
+        }
+    return {
+        "id": hit.entity_id,
+        "caption": hit.caption,
+        "schema": hit.schema_name,
+        "properties": hit.properties,
+        "datasets": [hit.list_id],
+        "referents": [],
+        "target": True,
+        "first_seen": None,
+        "last_seen": None,
+        "last_change": None,
+        "list_version": hit.list_version,
+        "programs": hit.programs,
+        "score": hit.score,
+        "match": hit.match,
+        "features": features,
+        "explanations": explanations,
+        "explanation": hit.explanation.model_dump(mode="json"),
+    }
+
+
+def _matcher_docs(results: Iterable[ScreeningResult]) -> dict[str, dict[str, Any]]:
+    docs: dict[str, dict[str, Any]] = {}
+    for result in results:
+        for hit in result.hits:
+            for feature in hit.explanation.features:
+                docs.setdefault(
+                    feature.name,
+                    {"description": feature.description or None, "coefficient": feature.weight,
+                     "url": ""},
+                )
+    return docs
+
+
+def resolve_lists(
+    screener: Screener,
+    dataset: str,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> list[str]:
+    """Return the list ids a request screens against.
+
+    Args:
+        screener: the screener (its ``list_versions`` are the active lists).
+        dataset: ``default`` or an active list id.
+        include: ``include_dataset`` values (only these lists).
+        exclude: ``exclude_dataset`` values (not these lists).
+
+    Raises:
+        NotFoundError: ``dataset`` is neither ``default`` nor an active list id.
+    """
+    active = sorted(screener.list_versions)
+    if dataset == "default":
+        lists = active
+    elif dataset in screener.list_versions:
+        lists = [dataset]
+    else:
+        raise NotFoundError(
+            f"dataset {dataset!r} not found; use 'default' or one of: {', '.join(active)}"
+        )
+    if include:
+        lists = [x for x in lists if x in include]
+    return [x for x in lists if x not in exclude]
+
+
+def example_to_query(key: str, example: EntityExample) -> ScreenQuery:
+    """Convert a yente query entity to a screening :class:`~screenwise.results.Query`.
+
+    Raises:
+        QueryError: the schema is not a list schema, or the query has no name.
+    """
+    schema = example.schema_
+    ftm_schema = model.get(schema)
+    if ftm_schema is None or not any(
+        ftm_schema.name == s or ftm_schema.is_a(s) or model.get(s).is_a(schema)  # type: ignore[union-attr]
+        for s in LIST_SCHEMATA
+    ):
+        raise QueryError(
+            f"queries.{key}.schema: {schema!r} is not a screenable schema "
+            f"(use one of {', '.join(LIST_SCHEMATA)}, or Thing)"
+        )
+    props: dict[str, list[str]] = {}
+    for prop, values in example.properties.items():
+        items = [values] if isinstance(values, str) else list(values)
+        cleaned = [v for v in items if v.strip()]
+        if cleaned:
+            props[prop] = cleaned
+    query = ScreenQuery(id=example.id or key, schema=schema, properties=props)
+    if not query.names:
+        raise QueryError(f"queries.{key}.properties.name: at least one non-empty name is needed")
+    return query
+
+
+def _filter_hits(
+    hits: list[Hit],
+    *,
+    exclude_ids: set[str],
+    exclude_schema: set[str],
+    limit: int,
+) -> list[Hit]:
+    kept = [
+        h
+        for h in hits
+        if h.entity_id not in exclude_ids and h.schema_name not in exclude_schema
+    ]
+    return kept[:limit]
+
+
+# --------------------------------------------------------------------------- /match
+
+
+@router.post(
+    "/match/{dataset}",
+    summary="Query-by-example matcher (yente-compatible)",
+    response_model=EntityMatchResponse,
+    responses={
+        200: {"content": {"application/json": {"example": MATCH_RESPONSE_EXAMPLE}}},
+        404: {"model": ErrorResponse, "description": "Unknown dataset"},
+        400: {"model": ErrorResponse, "description": "Invalid query"},
+        503: {"model": ErrorResponse, "description": "Lists not loaded yet"},
+    },
+)
+async def match(
+    body: Annotated[EntityMatchQuery, Body(openapi_examples={"yente": {"value": MATCH_EXAMPLE}})],
+    dataset: Annotated[
+        str, Path(max_length=100, description="`default` (all active lists) or a list id.")
+    ],
+    state: Annotated[AppState, Depends(get_state)],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Results per query.")] = 5,
+    threshold: Annotated[
+        float | None,
+        Query(ge=0.0, le=1.0, description="Score at or above which a result is a match."),
+    ] = None,
+    cutoff: Annotated[
+        float | None,
+        Query(
+            ge=0.0,
+            le=1.0,
+            deprecated=True,
+            description="Lowest score returned at all (default: the threshold).",
+        ),
+    ] = None,
+    algorithm: Annotated[
+        str, Query(max_length=50, description="`best`, `default` or the engine's algorithm name.")
+    ] = "best",
+    include_dataset: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+    exclude_dataset: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+    exclude_schema: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
+    exclude_entity_ids: Annotated[
+        list[str], Query(max_length=MAX_EXCLUDED_IDS, description="Entity ids never returned.")
+    ] = [],  # noqa: B006
+    topics: Annotated[
+        list[str], Query(max_length=10, description="Accepted; every listed entity qualifies.")
+    ] = [],  # noqa: B006
+    changed_since: Annotated[
+        str | None,
+        Query(max_length=40, description="Not supported: screenwise keeps list versions, "
+              "use their delta instead (400 when given)."),
+    ] = None,
+) -> JSONResponse:
+    """Match entities by example (name, birth date, nationality, identifiers).
+
+    Works like yente's `/match`: submit a batch of example entities; the keys of
+    `queries` are yours and come back in `responses`. Each result has `score` in [0, 1],
+    `match` (score ≥ threshold), `features`/`explanations` and screenwise's `explanation`
+    (which query name matched which listed name, part by part, and which qualifiers agreed).
+
+    Example request (`POST /match/default?limit=5`):
+
+    ```json
+    {"queries": {"entity1": {"schema": "Person", "properties": {
+        "name": ["Vladimir Putin"], "birthDate": ["1952-10-07"], "nationality": ["ru"]}}}}
+    ```
+
+    Most helpful properties: **Person** `name`, `birthDate`, `nationality`, `idNumber`,
+    `passportNumber`; **Organization/Company** `name`, `country`/`jurisdiction`,
+    `registrationNumber`; **Vessel** `name`, `imoNumber`, `flag`.
+    """
+    screener = state.screener()
+    if changed_since is not None:
+        raise QueryError(
+            "changed_since: not supported; screenwise serves whole list versions "
+            "(compare them with `screenwise lists delta`)"
+        )
+    if body.weights or body.config:
+        raise QueryError("weights/config: per-request scoring configuration is not supported")
+    if algorithm not in ALGORITHM_ALIASES and algorithm != screener.algorithm:
+        raise QueryError(
+            f"algorithm: {algorithm!r} is not available; use 'best' or {screener.algorithm!r}"
+        )
+    if not body.queries:
+        raise QueryError("queries: no queries provided")
+    max_queries = state.settings.max_batch_queries
+    if len(body.queries) > max_queries:
+        raise RequestTooLargeError(
+            f"queries: {len(body.queries)} queries is over the limit of {max_queries}"
+        )
+    lists = resolve_lists(screener, dataset, include_dataset, exclude_dataset)
+    threshold = screener.threshold if threshold is None else threshold
+    cutoff = threshold if cutoff is None else min(cutoff, threshold)
+    queries = [example_to_query(key, example) for key, example in body.queries.items()]
+    extra = len(exclude_entity_ids) + (20 if exclude_schema else 0)
+    fetch = min(limit + extra, MAX_LIMIT + MAX_EXCLUDED_IDS + 20)
+    include_below = cutoff < threshold
+
+    def run() -> list[ScreeningResult]:
+        return [
+            screener.screen(
+                query, threshold=threshold, limit=fetch, lists=lists, include_below=include_below
+            )
+            for query in queries
+        ]
+
+    if len(queries) <= INLINE_QUERIES:
+        results = run()
+    else:
+        results = await run_in_threadpool(run)
+    responses: dict[str, Any] = {}
+    excluded_ids = set(exclude_entity_ids)
+    excluded_schema = set(exclude_schema)
+    for (key, example), result in zip(body.queries.items(), results, strict=True):
+        hits = [h for h in result.hits if h.score >= cutoff]
+        hits = _filter_hits(
+            hits, exclude_ids=excluded_ids, exclude_schema=excluded_schema, limit=limit
+        )
+        responses[key] = {
+            "status": 200,
+            "results": [scored_entity(h) for h in hits],
+            "total": {"value": max(result.total_candidates, len(hits)), "relation": "eq"},
+            "query": {
+                "id": example.id,
+                "schema": result.query.schema_name,
+                "properties": result.query.properties,
+            },
+            "threshold": threshold,
+            "list_versions": result.list_versions,
+        }
+    payload = {"responses": responses, "matcher": _matcher_docs(results), "limit": limit}
+    return JSONResponse(payload, headers={"x-batch-size": str(len(responses))})
+
+
+# --------------------------------------------------------------------------- /search
+
+
+def _entity_countries(entity: ValueEntity) -> set[str]:
+    found: set[str] = set()
+    for prop in COUNTRY_PROPS:
+        if prop in entity.schema.properties:
+            found.update(v.lower() for v in entity.get(prop, quiet=True))
+    return found
+
+
+def _entity_topics(entity: ValueEntity) -> set[str]:
+    if "topics" not in entity.schema.properties:
+        return set()
+    return set(entity.get("topics", quiet=True))
+
+
+def _facets(entities: Sequence[ValueEntity]) -> dict[str, dict[str, Any]]:
+    counters: dict[str, Counter[str]] = {
+        "countries": Counter(),
+        "topics": Counter(),
+        "datasets": Counter(),
+    }
+    for entity in entities:
+        counters["countries"].update(_entity_countries(entity))
+        counters["topics"].update(_entity_topics(entity))
+        counters["datasets"].update(entity.datasets)
+    labels = {"countries": "Countries", "topics": "Topics", "datasets": "Data sources"}
+    return {
+        name: {
+            "label": labels[name],
+            "values": [
+                {"name": value, "label": value, "count": count}
+                for value, count in counter.most_common(30)
+            ],
+        }
+        for name, counter in counters.items()
+    }
+
+
+@router.get(
+    "/search/{dataset}",
+    summary="Simple entity search (yente-compatible)",
+    response_model=SearchResponse,
+    responses={
+        400: {"model": ErrorResponse, "description": "Invalid query"},
+        404: {"model": ErrorResponse, "description": "Unknown dataset"},
+        503: {"model": ErrorResponse, "description": "Lists not loaded yet"},
+    },
+)
+async def search(
+    dataset: Annotated[
+        str, Path(max_length=100, description="`default` (all active lists) or a list id.")
+    ],
+    state: Annotated[AppState, Depends(get_state)],
+    q: Annotated[
+        str,
+        Query(max_length=MAX_VALUE_CHARS, description="Name to search for (empty: browse)."),
+    ] = "",
+    schema: Annotated[
+        str, Query(max_length=50, description="Only entities of this FtM schema (or its children).")
+    ] = "Thing",
+    countries: Annotated[
+        list[str], Query(max_length=20, description="ISO alpha-2 country codes.")
+    ] = [],  # noqa: B006
+    topics: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
+    datasets: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 10,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> JSONResponse:
+    """Search listed entities by name, like yente's `/search`.
+
+    Free text is screened as a name (the same matching as `/match`), so transliterations
+    and misspellings are found; results are sorted by score. With an empty `q`, entities
+    are listed in id order (filters still apply). Filters: `schema`, `countries`,
+    `topics`, `datasets`; paging: `limit`, `offset`.
+
+    Example: `GET /search/default?q=Kim%20Jong%20Un&schema=Person&limit=5`.
+    """
+    screener = state.screener()
+    ftm_schema = model.get(schema)
+    if ftm_schema is None:
+        raise QueryError(f"schema: {schema!r} is not an FtM schema")
+    lists = resolve_lists(screener, dataset, datasets)
+    wanted_countries = {c.lower() for c in countries}
+    wanted_topics = set(topics)
+
+    def keep(entity: ValueEntity) -> bool:
+        if not entity.schema.is_a(ftm_schema.name):
+            return False
+        if list_id_of(entity) not in lists:
+            return False
+        if wanted_countries and not wanted_countries & _entity_countries(entity):
+            return False
+        return not (wanted_topics and not wanted_topics & _entity_topics(entity))
+
+    def run() -> list[ValueEntity]:
+        if not q.strip():
+            return sorted(
+                (e for e in screener.entities.values() if keep(e)), key=lambda e: e.id or ""
+            )
+        query = ScreenQuery(
+            schema="LegalEntity" if ftm_schema.name in ("Thing", "LegalEntity") else ftm_schema.name,
+            properties={"name": [q]},
+        )
+        result = screener.screen(
+            query,
+            threshold=screener.threshold,
+            limit=offset + limit + 50,
+            lists=lists,
+            include_below=True,
+        )
+        found = []
+        for hit in result.hits:
+            entity = screener.get_entity(hit.entity_id)
+            if keep(entity):
+                found.append(entity)
+        return found
+
+    matches = await run_in_threadpool(run)
+    page = matches[offset : offset + limit]
+    payload = {
+        "limit": limit,
+        "offset": offset,
+        "total": {"value": len(matches), "relation": "eq"},
+        "results": [
+            entity_response(e, list_version=screener.list_versions.get(list_id_of(e)))
+            for e in page
+        ],
+        "facets": _facets(matches),
+    }
+    return JSONResponse(payload)

@@ -1,0 +1,69 @@
+"""``screenwise serve``: run the HTTP API (yente-compatible routes, review pages) with uvicorn.
+
+The server loads the store's active list versions in the background; ``/readyz`` answers
+503 until they are loaded. It refuses to bind to a non-loopback address unless API keys
+are configured (``SCREENWISE_API_KEYS`` or ``SCREENWISE_API_KEYS_FILE``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from screenwise.cli.main import AppContext, cli, err_console, pass_app
+from screenwise.errors import AuthError
+
+
+def check_bind(host: str, keys: list[str]) -> None:
+    """Refuse to serve on a non-loopback address without API keys.
+
+    Args:
+        host: the address to bind (``127.0.0.1``, ``::1``, ``localhost``, ``0.0.0.0``...).
+        keys: the configured API keys.
+
+    Raises:
+        AuthError: ``host`` is not a loopback address and ``keys`` is empty.
+    """
+    from screenwise.api.security import is_loopback
+
+    if not keys and not is_loopback(host):
+        raise AuthError(
+            f"refusing to serve on {host} without API keys: set SCREENWISE_API_KEYS or "
+            "SCREENWISE_API_KEYS_FILE, or bind to 127.0.0.1"
+        )
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="TCP port.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="Write the JSON access log (one line per request) to stderr.")
+@pass_app
+def serve_command(app: AppContext, host: str, port: int, access_log: bool) -> None:
+    """Serve the HTTP API and the review pages.
+
+    Routes: /match/{dataset} and /search/{dataset} (yente-compatible), /screen/batch,
+    /screen/text, /entities/{id}, /lists, /alerts, /review, /healthz, /readyz; the
+    OpenAPI reference is at /docs and /openapi.json.
+    """
+    import uvicorn
+
+    from screenwise.api.app import create_app
+    from screenwise.api.security import load_api_keys
+
+    settings = app.settings
+    check_bind(host, load_api_keys(settings))
+    logging.getLogger("screenwise.access").setLevel(
+        logging.INFO if access_log else logging.WARNING
+    )
+    if access_log:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access = logging.getLogger("screenwise.access")
+        access.addHandler(handler)
+        access.propagate = False
+    application = create_app(settings)
+    err_console.print(f"serving on http://{host}:{port} (lists load in the background)")
+    uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning")
