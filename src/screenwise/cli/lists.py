@@ -68,37 +68,30 @@ def _versions_table(title: str, versions: list[ListVersion], *, status: bool) ->
 
 
 def _render_report(report: LoadReport) -> None:
-    table = Table(title="list versions loaded", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("version", no_wrap=True)
-    table.add_column("entities", justify="right")
-    table.add_column("files")
-    table.add_column("result")
-    table.add_column("parse / store s", justify="right", no_wrap=True)
+    """One block per version set: result, counts by schema, files, reason, notes, warnings."""
     for r in report:
         v = r.version
+        title = v.version_id if v else f"{r.list_id} ({', '.join(sorted(r.files.values()))})"
+        console.print(f"[bold]{title}[/]  [{_style(r)}]{r.status}[/]", highlight=False)
+        if v is not None:
+            schemas = _schemas(v.schema_counts).replace("\n", ", ")
+            console.print(
+                f"  published {_day(v.published)}; {v.entity_count:,} entities: {schemas}",
+                highlight=False,
+            )
         files = ", ".join(sorted(r.files))
         if v is not None and not v.complete:
-            files += " (incomplete)"
-        table.add_row(
-            v.version_id if v else r.list_id,
-            f"{v.entity_count:,}\n{_schemas(v.schema_counts)}" if v else "-",
-            files,
-            f"[{_style(r)}]{r.status}[/]: {r.reason}",
-            f"{r.parse_s:.2f} / {r.store_s:.2f}",
-        )
-    console.print(table)
-    for r in report:
+            files += " (incomplete: companion files missing)"
+        console.print(f"  files: {files}", highlight=False)
+        console.print(f"  {r.reason}", highlight=False)
+        console.print(f"  time: parse {r.parse_s:.2f} s, store {r.store_s:.2f} s", highlight=False)
         lines = [f"note: {n}" for n in r.notes] + [f"warning: {w}" for w in r.warnings]
-        if not lines:
-            continue
-        label = r.version.version_id if r.version else r.list_id
-        console.print(f"[bold]{label}[/]", highlight=False)
         for line in lines[:_WARNINGS_SHOWN]:
-            console.print(f"  {line}", highlight=False, soft_wrap=True)
+            console.print(f"  {line}", highlight=False)
         if len(lines) > _WARNINGS_SHOWN:
             console.print(f"  ... and {len(lines) - _WARNINGS_SHOWN} more (use --json)")
     for skipped in report.skipped:
-        console.print(f"[yellow]skipped[/] {skipped}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]skipped[/] {skipped}", highlight=False)
 
 
 def _style(result: LoadResult) -> str:
@@ -265,8 +258,8 @@ def delta_command(
         emit_json(delta.to_dict(limit=limit))
         return
     counts = delta.counts()
+    console.print(f"[bold]{old.version_id}[/] -> [bold]{new.version_id}[/]", highlight=False)
     console.print(
-        f"[bold]{old.version_id}[/] -> [bold]{new.version_id}[/]: "
         f"[green]+{counts['added']:,} added[/], [red]-{counts['removed']:,} removed[/], "
         f"[yellow]{counts['changed']:,} changed[/], {counts['unchanged']:,} unchanged",
         highlight=False,

@@ -1,0 +1,206 @@
+"""``screenwise lists|entity|export`` through click's CliRunner, on a temporary SQLite store.
+
+The list files are tiny hand-written OFAC legacy CSV sets (no header, CRLF line ends,
+``-0- `` for empty values, a final DOS EOF byte), written into tmp_path by the test.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from screenwise.cli.main import cli
+
+NULL = "-0- "
+
+
+def ofac_csv(rows: list[list[str]]) -> bytes:
+    """Write rows the way OFAC does: quoted text, bare ``-0- `` nulls, CRLF, 0x1A line."""
+    lines = []
+    for row in rows:
+        cells = [c if c == NULL or c.isdigit() else f'"{c}"' for c in row]
+        lines.append(",".join(cells))
+    return ("\r\n".join(lines) + "\r\n\x1a").encode()
+
+
+def sdn_row(ent_num: str, name: str, sdn_type: str, program: str, remarks: str) -> list[str]:
+    return [ent_num, name, sdn_type, program, *[NULL] * 7, remarks]
+
+
+KIM = sdn_row("20157", "KIM, Jong Un", "individual", "DPRK3", "DOB 08 Jan 1984.")
+BANK = sdn_row("306", "BANCO NACIONAL DE CUBA", NULL, "CUBA", "a.k.a. 'BNC'.")
+SHIP = sdn_row("9999", "SEA STAR", "vessel", "IRAN", NULL)
+NEW = sdn_row("50001", "NEWCOMER, Ivan", "individual", "RUSSIA-EO14024", NULL)
+
+
+@pytest.fixture
+def lists_dir(tmp_path: Path) -> Path:
+    """Two SDN versions: a complete set of 2024-01-10 and a newer sdn.csv alone."""
+    folder = tmp_path / "lists" / "ofac"
+    folder.mkdir(parents=True)
+    (folder / "sdn-2024-01-10.csv").write_bytes(ofac_csv([BANK, KIM, SHIP]))
+    (folder / "alt-2024-01-10.csv").write_bytes(
+        ofac_csv([["20157", "1", "aka", "KIM Jong-un", NULL]])
+    )
+    (folder / "add-2024-01-10.csv").write_bytes(
+        ofac_csv(
+            [
+                ["306", "1", "Calle 1", "Havana", "Cuba", NULL],
+                ["20157", "2", NULL, "Pyongyang", "Korea, North", NULL],
+                ["9999", "3", NULL, NULL, NULL, NULL],
+            ]
+        )
+    )
+    (folder / "sdn-2024-02-10.csv").write_bytes(ofac_csv([BANK, KIM, NEW]))
+    (tmp_path / "lists" / "notes.txt").write_text("not a list\n")
+    return tmp_path / "lists"
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    db = f"sqlite:///{tmp_path / 'store' / 'screenwise.db'}"
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(cli, ["--db", db, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_load_reports_each_version_and_promotes_the_complete_one(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("lists", "load", str(lists_dir), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    by_date = {r["version"]["published"]: r for r in data["results"]}
+    complete, partial = by_date["2024-01-10"], by_date["2024-02-10"]
+
+    assert complete["status"] == "promoted"
+    assert sorted(complete["files"]) == ["add", "alt", "primary"]
+    assert complete["version"]["entity_count"] == 3
+    assert complete["version"]["schema_counts"] == {"Person": 1, "Organization": 1, "Vessel": 1}
+    assert complete["version"]["version_id"].startswith("us_ofac_sdn@2024-01-10#")
+
+    assert partial["status"] == "stored"
+    assert sorted(partial["files"]) == ["primary"]
+    assert partial["version"]["complete"] is False
+    assert "incomplete" in partial["reason"]
+    assert [s["path"].endswith("notes.txt") for s in data["skipped"]] == [True]
+
+
+def test_second_load_is_a_no_op(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("lists", "load", str(lists_dir))
+    again = run("lists", "load", str(lists_dir), "--json")
+    assert again.exit_code == 0
+    assert {r["status"] for r in json.loads(again.output)["results"]} == {"unchanged"}
+
+
+def test_table_output_names_files_and_reasons(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("lists", "load", str(lists_dir))
+    assert result.exit_code == 0
+    assert "us_ofac_sdn@2024-01-10#" in result.output
+    assert "promoted" in result.output and "stored" in result.output
+    assert "skipped" in result.output and "notes.txt" in result.output
+
+    active = run("lists")
+    assert "us_ofac_sdn@2024-01-10#" in active.output
+    assert "us_ofac_sdn@2024-02-10#" not in active.output
+
+
+def test_active_versions_and_history(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("lists", "load", str(lists_dir))
+    active = json.loads(run("lists", "--json").output)
+    assert [v["published"] for v in active] == ["2024-01-10"]
+    history = json.loads(run("lists", "versions", "us_ofac_sdn", "--json").output)
+    assert [(v["published"], v["status"]) for v in history] == [
+        ("2024-01-10", "active"),
+        ("2024-02-10", "inactive"),
+    ]
+    missing = run("lists", "versions", "nope")
+    assert missing.exit_code == 6
+    assert "nope" in missing.output
+
+
+def test_delta_between_versions(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("lists", "load", str(lists_dir))
+    result = run(
+        "lists", "delta", "us_ofac_sdn", "--from", "2024-01-10", "--to", "2024-02-10", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["counts"]["added"] == 1 and data["counts"]["removed"] == 1
+    assert [a["id"] for a in data["added"]] == ["us_ofac_sdn-50001"]
+    assert [r["id"] for r in data["removed"]] == ["us_ofac_sdn-9999"]
+    # KIM lost his alias and address (the newer set has no alt/add file)
+    changed = {c["id"]: c for c in data["changed"]}
+    assert "alias" in changed["us_ofac_sdn-20157"]["properties"]
+
+    text = run("lists", "delta", "us_ofac_sdn", "--from", "2024-01-10", "--to", "2024-02-10")
+    assert "+1 added" in text.output and "-1 removed" in text.output
+
+
+def test_entity_shows_properties_and_provenance(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("lists", "load", str(lists_dir))
+    result = run("entity", "us_ofac_sdn-20157", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["schema"] == "Person"
+    assert data["properties"]["name"] == ["KIM, Jong Un"]
+    assert "KIM Jong-un" in data["properties"]["alias"]
+    assert data["provenance"]["list_id"] == "us_ofac_sdn"
+    assert data["provenance"]["version_id"].startswith("us_ofac_sdn@2024-01-10#")
+    assert data["provenance"]["programs"] == ["DPRK3"]
+
+    table = run("entity", "us_ofac_sdn-20157")
+    assert "KIM, Jong Un" in table.output and "DPRK3" in table.output
+
+    missing = run("entity", "us_ofac_sdn-1")
+    assert missing.exit_code == 6
+    assert "us_ofac_sdn-1" in missing.output
+
+
+def test_export_writes_ftm_json_lines(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("lists", "load", str(lists_dir))
+    result = run("export", "us_ofac_sdn")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith('{"id":"us_ofac_sdn-') for line in lines)
+    assert [json.loads(line)["id"] for line in lines] == [
+        "us_ofac_sdn-20157",
+        "us_ofac_sdn-306",
+        "us_ofac_sdn-9999",
+    ]
+    older = run("export", "us_ofac_sdn", "--version", "2024-02-10")
+    assert len(older.output.splitlines()) == 3
+    assert "us_ofac_sdn-50001" in older.output
+
+
+def test_a_bad_file_fails_alone_with_its_reason(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "mixed"
+    (folder / "good").mkdir(parents=True)
+    (folder / "bad").mkdir()
+    (folder / "good" / "sdn.csv").write_bytes(ofac_csv([KIM]))
+    # an unknown SDN type on line 2
+    (folder / "bad" / "sdn-2024-03-01.csv").write_bytes(
+        ofac_csv([KIM, sdn_row("2", "X", "spaceship", "DPRK3", NULL)])
+    )
+    result = run("lists", "load", str(folder), "--json")
+    assert result.exit_code == 3  # ListParseError's exit code
+    data = json.loads(result.output)
+    statuses = sorted((r["status"], r["list_id"]) for r in data["results"])
+    assert statuses == [("failed", "us_ofac_sdn"), ("promoted", "us_ofac_sdn")]
+    failed = next(r for r in data["results"] if r["status"] == "failed")
+    assert "sdn-2024-03-01.csv" in failed["reason"] and "line 2" in failed["reason"]
+
+
+def test_force_promotes_an_incomplete_version(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("lists", "load", str(lists_dir))
+    newer = lists_dir / "ofac" / "sdn-2024-02-10.csv"
+    result = run("lists", "load", str(newer), "--force", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["results"][0]["status"] == "promoted"
+    active = json.loads(run("lists", "--json").output)
+    assert [v["published"] for v in active] == ["2024-02-10"]
