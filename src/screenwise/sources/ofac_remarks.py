@@ -79,6 +79,7 @@ _GENDER = "gender"
 _IDENT = "ident"  # identifier, optional "(Country)" and issue/expiry dates after it
 _IMO = "imo"
 _NOTE = "note"
+_PLACE = "place"  # a place; its last comma-separated part may be a country
 
 #: OFAC item label (lower case, without a trailing ``:``) -> (kind, FtM property).
 #: The same labels occur as remarks prefixes, classic XML ``idType`` and Enhanced XML
@@ -88,8 +89,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # persons
     "dob": (_DATE, "birthDate"),
     "birthdate": (_DATE, "birthDate"),
-    "pob": (_TEXT, "birthPlace"),
-    "place of birth": (_TEXT, "birthPlace"),
+    "pob": (_PLACE, "birthPlace"),
+    "place of birth": (_PLACE, "birthPlace"),
     "nationality": (_COUNTRY, "nationality"),
     "nationality country": (_COUNTRY, "nationality"),
     "citizen": (_COUNTRY, "citizenship"),
@@ -106,6 +107,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "residency number": (_IDENT, "idNumber"),
     "national foreign id number": (_IDENT, "idNumber"),
     "curp #": (_IDENT, "idNumber"),
+    "turkish identification number": (_IDENT, "idNumber"),
+    "citizen's card number": (_IDENT, "idNumber"),
+    "kenyan id no.": (_IDENT, "idNumber"),
+    "bosnian personal id no.": (_IDENT, "idNumber"),
+    "electoral registry no.": (_IDENT, "idNumber"),
+    "military registration number": (_IDENT, "idNumber"),
+    "public security and immigration no.": (_IDENT, "idNumber"),
     "driver's license no.": (_IDENT, "licenseNumber"),
     "ssn": (_IDENT, "socialSecurityNumber"),
     # tax identifiers
@@ -118,6 +126,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "nit #": (_IDENT, "taxNumber"),
     "ruc #": (_IDENT, "taxNumber"),
     "rif #": (_IDENT, "taxNumber"),
+    "c.u.i.": (_IDENT, "taxNumber"),
+    "us fein": (_IDENT, "taxNumber"),
+    "fiscal code": (_IDENT, "taxNumber"),
     "v.a.t. number": (_IDENT, "vatCode"),
     # organisations
     "registration number": (_IDENT, "registrationNumber"),
@@ -137,6 +148,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "unified social credit code": (_IDENT, "registrationNumber"),
     "unified social credit code (uscc)": (_IDENT, "registrationNumber"),
     "istanbul chamber of comm. no.": (_IDENT, "registrationNumber"),
+    "dubai chamber of commerce membership no.": (_IDENT, "registrationNumber"),
+    "business registration document #": (_IDENT, "registrationNumber"),
+    "uk company number": (_IDENT, "registrationNumber"),
+    "business number": (_IDENT, "registrationNumber"),
+    "enterprise number": (_IDENT, "registrationNumber"),
+    "branch unit number": (_IDENT, "registrationNumber"),
+    "registered charity no.": (_IDENT, "registrationNumber"),
+    "certificate of incorporation number": (_IDENT, "registrationNumber"),
+    "organization code": (_IDENT, "registrationNumber"),
     "legal entity number": (_IDENT, "leiCode"),
     "d-u-n-s number": (_IDENT, "dunsCode"),
     "swift/bic": (_TEXT, "swiftBic"),
@@ -291,6 +311,16 @@ def add_value(entity: ValueEntity, prop: str, value: str | None) -> None:
         entity.unsafe_add(prop_obj, value, cleaned=True)
 
 
+def _place_country(place: str) -> str | None:
+    """Return the country code of ``Pyongyang, Korea, North`` / ``Moscow, Russia``."""
+    parts = [p.strip() for p in place.split(",")]
+    if len(parts) >= 2:
+        code = clean_country(f"{parts[-2]}, {parts[-1]}")
+        if code:
+            return code
+    return clean_country(parts[-1])
+
+
 def _split_ident(value: str) -> tuple[str, str | None]:
     """Split ``A123 (Turkey) expires 29 Sep 2031`` into (``A123``, ``Turkey``)."""
     number = value
@@ -343,6 +373,9 @@ def apply_labelled(
             add_value(entity, prop, iso)
     elif kind == _COUNTRY:
         add_value(entity, prop, clean_country(value))
+    elif kind == _PLACE:
+        add_value(entity, prop, value)
+        add_value(entity, "birthCountry", _place_country(value))
     elif kind == _GENDER:
         add_value(entity, prop, value.lower())
     elif kind == _NOTE:

@@ -615,7 +615,7 @@ def _xml_entity(list_id: str, entry: etree._Element, ns: str, name: str) -> Valu
         for iso in parse_ofac_dates(item.findtext(f"{ns}dateOfBirth") or ""):
             add_value(entity, "birthDate", iso)
     for item in entry.iterfind(f"{ns}placeOfBirthList/{ns}placeOfBirthItem"):
-        add_value(entity, "birthPlace", item.findtext(f"{ns}placeOfBirth"))
+        apply_labelled(entity, "place of birth", item.findtext(f"{ns}placeOfBirth") or "")
     for item in entry.iterfind(f"{ns}idList/{ns}id"):
         label = item.findtext(f"{ns}idType") or ""
         number = item.findtext(f"{ns}idNumber") or ""
