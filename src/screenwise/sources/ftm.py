@@ -253,9 +253,13 @@ def parse_ftm_lines(lines: list[_Line], name: str) -> tuple[list[ValueEntity], l
             kept[entity_id] = entity
         else:
             helpers.append((item.line, entity))
-    addresses = {
-        str(e.id): e.first("full") or e.caption for _, e in helpers if e.schema.name == "Address"
-    }
+    addresses: dict[str, str] = {}
+    for _, helper in helpers:
+        text = helper.first("full") or helper.caption if helper.schema.name == "Address" else None
+        if text:
+            # An address is referred to by its id or by any id merged into it (referents).
+            for ref in (str(helper.id), *helper.referents):
+                addresses[ref] = text
     for _, helper in helpers:
         _enrich(kept, helper)
     if addresses:
