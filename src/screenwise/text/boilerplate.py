@@ -1,0 +1,238 @@
+"""Plain text scraped from a page -> article body vs page furniture, line by line.
+
+Scraped text carries the page around the article: front matter, share buttons, date
+stamps, tickers of headlines, photo credits, donation appeals, ad placeholders, link
+targets and inline HTML tags. :func:`classify_text` fills a
+:class:`~screenwise.text.extract.Document`'s ``body`` and ``masked`` ranges.
+
+Order of the rules (fixed):
+
+1. Markup is masked (never scanned): HTML tags and character references, Markdown link
+   targets ``](...)``, bare URLs.
+2. A leading front-matter block (``---`` ... ``---``) is furniture, except the value of the
+   first title key (``text_furniture.yml::TITLE_KEYS``), which is body; date and author keys
+   fill the metadata.
+3. Each remaining line is furniture when it is: an ad placeholder (``[ad_1]``); a short line
+   with a furniture phrase (``LINE_PHRASES``); a date stamp or byline line (mostly dates,
+   times, handles and separators); a ticker or menu (three or more ``|``/``•`` separated
+   items); a line that is only links; or part of an appeal block (``APPEAL_HEADINGS``, in
+   the last half of the text, to the end). A photo credit (``CREDIT_PREFIXES``) makes the
+   rest of its line furniture.
+4. Everything else is body.
+
+The rules describe kinds of furniture, not one site: nothing here names a page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from screenwise.text.extract import Document
+from screenwise.text.wordlists import load_wordlist, phrase_list
+
+__all__ = ["LineClass", "classify_lines", "classify_text", "markup_ranges"]
+
+_FILE = "text_furniture.yml"
+
+_MARKUP = re.compile(
+    r"<!--.*?-->"  # HTML comments
+    r"|</?[A-Za-z][^<>]{0,2000}?/?>"  # HTML tags
+    r"|&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"  # character references
+    r"|\]\([^)\s]{0,2000}(?:\s+\"[^\"]*\")?\)"  # Markdown link targets
+    r"|\b(?:https?://|www\.)[^\s<>\"')\]]+",  # bare URLs
+    re.S,
+)
+_AD_PLACEHOLDER = re.compile(r"^\s*\[ad_\d+\]\s*$", re.I)
+_WORD = re.compile(r"[^\W_]+", re.U)
+_DATE_TOKENS = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+    r"june|july|august|september|october|november|december|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|am|pm|ist|gmt|utc|est|edt|bst|cet|at|on|updated|"
+    r"published|posted|by)\b|\d+|@\w+",
+    re.I,
+)
+_SEPARATORS = re.compile(r"\s[|•·»]\s")
+_MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
+_FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*):\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class LineClass:
+    """The class of one line of a plain text.
+
+    Attributes:
+        start, end: the line's range in the text (end exclusive, without the newline).
+        region: ``body`` or ``boilerplate``.
+        reason: why (``front matter``, ``share/follow``, ``date stamp``, ``ticker``, ...);
+            empty for body lines.
+    """
+
+    start: int
+    end: int
+    region: str
+    reason: str = ""
+
+
+def markup_ranges(text: str) -> list[tuple[int, int]]:
+    """Return the ranges of ``text`` that are markup: tags, references, link targets, URLs."""
+    return [(m.start(), m.end()) for m in _MARKUP.finditer(text)]
+
+
+def _phrase_pattern(key: str) -> re.Pattern[str]:
+    phrases = phrase_list(_FILE, key)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+
+
+def _visible(line: str) -> str:
+    return _MARKUP.sub(" ", line)
+
+
+def _front_matter(text: str) -> tuple[int, list[tuple[int, int]], dict[str, str]]:
+    """Find a leading front-matter block; return its end, the title ranges and metadata."""
+    if not text.startswith("---"):
+        return 0, [], {}
+    first_nl = text.find("\n")
+    if first_nl < 0 or text[:first_nl].strip() != "---":
+        return 0, [], {}
+    close = re.compile(r"^---[ \t]*$", re.M).search(text, first_nl + 1)
+    if close is None or close.start() - first_nl > 20000:
+        return 0, [], {}
+    title_keys = set(phrase_list(_FILE, "TITLE_KEYS"))
+    date_keys = set(phrase_list(_FILE, "DATE_KEYS"))
+    author_keys = set(phrase_list(_FILE, "AUTHOR_KEYS"))
+    meta: dict[str, str] = {}
+    title_ranges: list[tuple[int, int]] = []
+    pos = first_nl + 1
+    for line in text[first_nl + 1 : close.start()].split("\n"):
+        match = _FRONT_KEY.match(line)
+        if match:
+            key = match.group(1).lower()
+            value = match.group(2).strip()
+            clean = value.strip("'\"").strip()
+            if key in title_keys and not title_ranges and clean and clean not in (">", "|"):
+                value_start = pos + match.start(2) + (len(match.group(2)) - len(value))
+                inner = value_start + value.find(clean)
+                title_ranges.append((inner, inner + len(clean)))
+                meta["title"] = clean
+            elif key in date_keys and clean and "date" not in meta:
+                meta["date"] = clean
+            elif key in author_keys and clean and "author" not in meta:
+                meta["author"] = clean
+        pos += len(line) + 1
+    end = close.end()
+    return end, title_ranges, meta
+
+
+def _line_reason(visible: str, raw: str) -> str:
+    """Return why a whole line is furniture, or "" when it is body."""
+    stripped = visible.strip()
+    if _AD_PLACEHOLDER.match(raw):
+        return "ad placeholder"
+    words = _WORD.findall(stripped)
+    if not words:
+        return "markup" if raw.strip() else ""
+    if len(words) <= 12 and _phrase_pattern("LINE_PHRASES").search(stripped):
+        return "share/follow/navigation"
+    leftover = _WORD.findall(_DATE_TOKENS.sub(" ", stripped))
+    if len(leftover) <= 1 and len(words) >= 2 and len(leftover) < len(words) / 2:
+        return "date stamp or byline"
+    if len(_SEPARATORS.findall(f" {stripped} ")) >= 3 or (
+        stripped.startswith("|") and len(words) <= 12
+    ):
+        return "ticker or menu"
+    links = _MD_LINK.findall(raw)
+    if links:
+        outside = _WORD.findall(_visible(_MD_LINK.sub(" ", raw)))
+        if len(outside) <= 1:
+            return "links only"
+    return ""
+
+
+def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
+    """Classify every line of a scraped plain text as body or furniture.
+
+    Args:
+        text: the whole text (not stripped; offsets are into it).
+
+    Returns:
+        ``(lines, meta)``: one :class:`LineClass` per non-empty line (a photo credit splits
+        its line in two), in text order, and the metadata found in front matter
+        (``title``, ``date``, ``author``).
+
+    Data: ``text_furniture.yml::LINE_PHRASES``, ``APPEAL_HEADINGS``, ``CREDIT_PREFIXES``,
+    ``TITLE_KEYS``, ``DATE_KEYS``, ``AUTHOR_KEYS``.
+    """
+    fm_end, title_ranges, meta = _front_matter(text)
+    lines: list[LineClass] = []
+    if fm_end:
+        cursor = 0
+        for start, end in title_ranges:
+            lines.append(LineClass(cursor, start, "boilerplate", "front matter"))
+            lines.append(LineClass(start, end, "body"))
+            cursor = end
+        lines.append(LineClass(cursor, fm_end, "boilerplate", "front matter"))
+    appeal = _phrase_pattern("APPEAL_HEADINGS")
+    credit = _phrase_pattern("CREDIT_PREFIXES")
+    in_appeal = False
+    half = len(text) // 2
+    pos = fm_end
+    for raw in text[fm_end:].split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        if not raw.strip():
+            continue
+        visible = _visible(raw)
+        if in_appeal:
+            lines.append(LineClass(start, end, "boilerplate", "appeal"))
+            continue
+        if start >= half and len(_WORD.findall(visible)) <= 40 and appeal.search(visible):
+            in_appeal = True
+            lines.append(LineClass(start, end, "boilerplate", "appeal"))
+            continue
+        reason = _line_reason(visible, raw)
+        if reason:
+            lines.append(LineClass(start, end, "boilerplate", reason))
+            continue
+        credit_match = credit.search(raw)
+        if credit_match:
+            if credit_match.start() > 0:
+                lines.append(LineClass(start, start + credit_match.start(), "body"))
+            lines.append(LineClass(start + credit_match.start(), end, "boilerplate", "credit"))
+            continue
+        lines.append(LineClass(start, end, "body"))
+    return lines, meta
+
+
+def classify_text(document: Document) -> Document:
+    """Fill a plain-text document's ``body``, ``masked`` and metadata from its lines.
+
+    Args:
+        document: a document from :func:`~screenwise.text.extract.plain_document`.
+
+    Returns:
+        The same document, updated in place (body ranges merged, markup masked, title,
+        date and author from front matter when present).
+    """
+    lines, meta = classify_lines(document.text)
+    body: list[tuple[int, int]] = []
+    for line in lines:
+        if line.region != "body" or line.end <= line.start:
+            continue
+        if body and line.start - body[-1][1] <= 1:
+            body[-1] = (body[-1][0], line.end)
+        else:
+            body.append((line.start, line.end))
+    document.body = body
+    document.masked = markup_ranges(document.text)
+    document.title = document.title or meta.get("title")
+    document.date = document.date or meta.get("date")
+    document.author = document.author or meta.get("author")
+    return document
+
+
+def furniture_phrases() -> dict[str, list[str]]:
+    """Return the furniture phrase lists, by YAML key (for documentation and tests)."""
+    keys = ("LINE_PHRASES", "APPEAL_HEADINGS", "CREDIT_PREFIXES")
+    return {key: list(load_wordlist(_FILE, key)) for key in keys}

@@ -1,0 +1,223 @@
+"""Read an article from a path, standard input or a URL, and decode it safely.
+
+Reading pipeline (fixed order):
+
+1. Read at most ``max_bytes`` + 1 bytes; more is refused (no partial article is screened).
+2. Refuse binary content: NUL bytes, or more than 10 % control characters in the first
+   8 KiB (images, PDFs, archives, executables).
+3. Decode: a byte-order mark decides (UTF-8, UTF-16, UTF-32); else strict UTF-8; else the
+   charset an HTML page declares; else the encoding ``charset_normalizer`` detects, with a
+   warning naming it. Content that no encoding explains is refused.
+
+Every refusal is an :class:`~screenwise.errors.InputError` naming the input and the reason.
+
+Sources: UTF-8, RFC 3629; byte-order marks, Unicode Standard section 23.8; HTML encoding
+declaration, WHATWG HTML Living Standard section 4.2.5.4 (``<meta charset>``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from screenwise.errors import InputError
+
+__all__ = ["RawInput", "decode_bytes", "read_source"]
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+_CONTROL = frozenset(range(0, 9)) | frozenset(range(14, 32))
+
+
+@dataclass
+class RawInput:
+    """A decoded input document.
+
+    Attributes:
+        text: the decoded text.
+        source: where it came from (path, URL or ``-``).
+        content_type: ``text/html`` when the server or the caller said so, else None.
+        encoding: the encoding used to decode it.
+        warnings: problems met while reading (e.g. an unexpected encoding was detected).
+    """
+
+    text: str
+    source: str
+    content_type: str | None = None
+    encoding: str = "utf-8"
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode_bytes(data: bytes, *, name: str = "<input>") -> tuple[str, str, list[str]]:
+    """Decode an article's bytes, refusing binary content.
+
+    Args:
+        data: the raw bytes.
+        name: the input's name for messages.
+
+    Returns:
+        ``(text, encoding, warnings)``; a warning says when the text was not UTF-8 and which
+        encoding was detected instead.
+
+    Raises:
+        InputError: for empty or binary content, or bytes no encoding explains.
+    """
+    if not data.strip():
+        raise InputError(f"{name}: the input is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding, []
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{name}: starts with a {encoding} byte-order mark but byte {exc.start} "
+                    "is not valid in that encoding"
+                ) from exc
+    head = data[:8192]
+    controls = sum(1 for byte in head if byte in _CONTROL)
+    if b"\x00" in head or controls > len(head) // 10:
+        raise InputError(
+            f"{name}: binary content (not a text or HTML document); give an article as text or HTML"
+        )
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        encoding = declared.group(1).decode("ascii").lower()
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            pass
+        else:
+            if encoding.replace("-", "") not in {"utf8"}:
+                return text, encoding, [f"{name}: decoded as {encoding}, as the page declares"]
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError(
+            f"{name}: not UTF-8 (invalid byte at offset {utf8_error.start}) and no text "
+            "encoding could be detected"
+        )
+    text = str(best)
+    return (
+        text,
+        best.encoding,
+        [
+            f"{name}: not UTF-8 (invalid byte at offset {utf8_error.start}); decoded as "
+            f"{best.encoding} (detected). Check the spelling of names with accents."
+        ],
+    )
+
+
+def _read_limited(stream: BinaryIO, max_bytes: int, name: str) -> bytes:
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(
+            f"{name}: larger than the limit of {max_bytes} bytes (SCREENWISE_MAX_TEXT_BYTES); "
+            "nothing was screened"
+        )
+    return data
+
+
+def _fetch_url(url: str, *, timeout_s: float, max_bytes: int) -> tuple[bytes, str | None]:
+    import httpx
+
+    try:
+        with (
+            httpx.Client(timeout=timeout_s, follow_redirects=True) as client,
+            client.stream("GET", url, headers={"User-Agent": "screenwise"}) as response,
+        ):
+            if response.status_code >= 400:
+                raise InputError(f"{url}: HTTP {response.status_code}; nothing was screened")
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise InputError(
+                    f"{url}: {declared} bytes, over the limit of {max_bytes} bytes "
+                    "(SCREENWISE_MAX_TEXT_BYTES); nothing was screened"
+                )
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise InputError(
+                        f"{url}: larger than the limit of {max_bytes} bytes "
+                        "(SCREENWISE_MAX_TEXT_BYTES); nothing was screened"
+                    )
+                chunks.append(chunk)
+            content_type = response.headers.get("content-type")
+    except httpx.HTTPError as exc:
+        raise InputError(f"{url}: could not be fetched ({exc.__class__.__name__}: {exc})") from exc
+    media = content_type.split(";")[0].strip().lower() if content_type else None
+    return b"".join(chunks), media
+
+
+def read_source(
+    source: str,
+    *,
+    max_bytes: int,
+    timeout_s: float,
+    stdin: BinaryIO | None = None,
+) -> RawInput:
+    """Read and decode an article from a path, ``-`` (standard input) or an http(s) URL.
+
+    Args:
+        source: a file path, ``-``, or a URL starting with ``http://`` or ``https://``.
+        max_bytes: size limit in bytes (``Settings.max_text_bytes``).
+        timeout_s: URL fetch timeout in seconds (``Settings.fetch_timeout_s``).
+        stdin: the stream read for ``-`` (default: the process's standard input).
+
+    Returns:
+        The decoded :class:`RawInput`.
+
+    Raises:
+        InputError: missing file, directory, over the size limit, binary content,
+            undecodable bytes, unreachable URL or HTTP error status.
+    """
+    content_type: str | None = None
+    if source == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = _read_limited(stream, max_bytes, "<stdin>")
+        name = "<stdin>"
+    elif re.match(r"https?://", source, re.I):
+        data, content_type = _fetch_url(source, timeout_s=timeout_s, max_bytes=max_bytes)
+        name = source
+    else:
+        path = Path(source)
+        name = source
+        if not path.exists():
+            raise InputError(f"{source}: no such file")
+        if path.is_dir():
+            raise InputError(f"{source}: is a directory, not an article")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{source}: {size} bytes, over the limit of {max_bytes} bytes "
+                "(SCREENWISE_MAX_TEXT_BYTES); nothing was screened"
+            )
+        try:
+            with path.open("rb") as handle:
+                data = _read_limited(handle, max_bytes, source)
+        except OSError as exc:
+            raise InputError(f"{source}: cannot be read ({exc.strerror})") from exc
+    text, encoding, warnings = decode_bytes(data, name=name)
+    if content_type not in (None, "text/html", "application/xhtml+xml"):
+        if not content_type.startswith("text/"):
+            raise InputError(f"{name}: content type {content_type} is not text or HTML")
+        content_type = "text/plain"
+    return RawInput(
+        text=text, source=source, content_type=content_type, encoding=encoding, warnings=warnings
+    )
