@@ -172,7 +172,7 @@ def test_match_finds_listed_person_with_explanation(client: TestClient) -> None:
 def test_scored_result_has_every_yente_field_and_screenwise_extras(client: TestClient) -> None:
     data = client.post("/match/default", json=_person("Kim Jong Un")).json()
     result = data["responses"]["q1"]["results"][0]
-    assert SCORED_FIELDS <= set(result)
+    assert set(result) >= SCORED_FIELDS
     assert result["list_version"] == SDN_VERSION
     assert result["programs"] == ["DPRK3"]
     assert result["explanation"]["matched_name"] == "KIM Jong Un"
@@ -272,7 +272,7 @@ def test_search_by_name(client: TestClient) -> None:
     assert response.status_code == 200
     parsed = YenteSearchResponse.model_validate(response.json())
     assert parsed.results[0].id == "us_ofac_sdn-1"
-    assert parsed.total.value == len(response.json()["results"]) or parsed.total.value >= 1
+    assert parsed.total.value == len(parsed.results) == 1
     assert parsed.limit == 10 and parsed.offset == 0
     assert {"countries", "datasets", "topics"} <= set(parsed.facets)
 
@@ -303,13 +303,14 @@ def test_search_rejects_unknown_schema_and_dataset(client: TestClient) -> None:
 
 
 @pytest.mark.realdata
-def test_seed_names_match_like_the_library(shared_dir: Any, tmp_path: Any) -> None:
+def test_seed_names_match_like_the_library(shared_dir: Any) -> None:
     """Seed names through /match give the same top hits as ``Screener.screen``."""
+    from test_api_support import make_app
+
     from screenwise.evaluation import load_eval_config
     from screenwise.results import Query
     from screenwise.screening import Screener
     from screenwise.settings import Settings
-    from test_api_support import make_app
 
     screener = Screener.from_parsed(load_eval_config(shared_dir), settings=Settings())
     client = TestClient(make_app(screener))

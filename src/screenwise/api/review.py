@@ -26,7 +26,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from screenwise.api.app import HERE, AppState, get_state
-from screenwise.api.security import ERROR_RESPONSES, ForbiddenError
+from screenwise.api.security import ERROR_RESPONSES, ErrorResponse, ForbiddenError
 from screenwise.store.alerts import STATUSES, Alert
 
 __all__ = ["csrf_token", "router"]
@@ -48,6 +48,13 @@ HOW_LABELS = {
     "contradicting": "contradicts",
 }
 PAGE_SIZE = 50
+
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No such alert"}
+}
+_BAD: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Invalid request"}
+}
 
 
 def csrf_token(secret: bytes, alert_id: int, key_id: str) -> str:
@@ -120,7 +127,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 AlertId = Annotated[int, Path(ge=1, le=2**62, examples=[1])]
 
 
-@router.get("/review.json", summary="Alert queue (JSON twin of /review)")
+@router.get("/review.json", summary="Alert queue (JSON twin of /review)", responses=_BAD)
 async def review_queue_json(
     state: Annotated[AppState, Depends(get_state)],
     status: Status = "open",
@@ -149,7 +156,11 @@ async def review_queue(
     )
 
 
-@router.get("/review/alerts/{alert_id}.json", summary="One alert (JSON twin of its page)")
+@router.get(
+    "/review/alerts/{alert_id}.json",
+    summary="One alert (JSON twin of its page)",
+    responses=_NOT_FOUND,
+)
 async def review_alert_json(
     alert_id: AlertId, state: Annotated[AppState, Depends(get_state)]
 ) -> JSONResponse:

@@ -81,6 +81,7 @@ class BatchRequest(BaseModel):
     )
 
     model_config = ConfigDict(
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -113,6 +114,8 @@ class BatchResponse(BaseModel):
 
 class TextRequest(BaseModel):
     """JSON body of ``POST /screen/text``: the text itself, or a public http(s) URL."""
+
+    model_config = ConfigDict(strict=True)
 
     text: str | None = Field(None, description="Plain text or HTML of the article.")
     url: str | None = Field(None, max_length=2000, description="http(s) URL to fetch.")
@@ -184,6 +187,8 @@ class AlertsResponse(BaseModel):
 
 class DecisionRequest(BaseModel):
     """Body of ``POST /alerts/{id}/decisions``."""
+
+    model_config = ConfigDict(strict=True)
 
     decision: Literal["true_match", "false_positive", "true-match", "false-positive"] = Field(
         ..., examples=["false_positive"]

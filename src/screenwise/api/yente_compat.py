@@ -82,7 +82,7 @@ PropertyValues = Annotated[
 class EntityExample(BaseModel):
     """One query entity (yente ``EntityExample``): a schema and FtM properties."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, strict=True)
 
     id: str | None = Field(None, max_length=200, examples=["my-entity-id"])
     schema_: str = Field(..., alias="schema", max_length=50, examples=["Person"])
@@ -99,6 +99,8 @@ class EntityMatchQuery(BaseModel):
     ``weights`` and ``config`` are accepted for compatibility and must be empty: screenwise
     scores with its calibrated algorithm only.
     """
+
+    model_config = ConfigDict(strict=True)
 
     weights: dict[str, float] = Field(default_factory=dict, examples=[{}])
     config: dict[str, str | int | float | bool | None] = Field(default_factory=dict, examples=[{}])

@@ -1,0 +1,374 @@
+"""Native routes, readiness, alerts over HTTP, the error shape and what makes the API safe."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from test_api_support import SDN_VERSION, make_app, make_client, make_screener
+
+from screenwise.api.app import create_app
+from screenwise.api.security import (
+    ApiKeys,
+    RateLimiter,
+    is_loopback,
+    key_id,
+    load_api_keys,
+)
+from screenwise.errors import AuthError, InputError, RateLimitError
+from screenwise.settings import Settings
+from screenwise.store.alerts import AlertStore
+from screenwise.store.versions import ListStore
+
+KEY = "test-key-0123456789abcdef"
+ERROR_KEYS = {"detail", "status", "type", "request_id", "errors"}
+
+
+@pytest.fixture()
+def client() -> TestClient:
+    return make_client()
+
+
+def _batch(*names: str, **extra: Any) -> dict[str, Any]:
+    queries = [
+        {"id": f"cust-{i}", "schema": "Person", "properties": {"name": [name]}}
+        for i, name in enumerate(names, start=1)
+    ]
+    return {"queries": queries, **extra}
+
+
+# --------------------------------------------------------------------------- service
+
+
+def test_healthz_and_readyz_when_ready(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["status"] == "ready"
+    assert body["lists"]["us_ofac_sdn"] == SDN_VERSION
+    assert body["entities"] == 6
+
+
+def test_readyz_is_503_until_lists_are_loaded() -> None:
+    store = ListStore("sqlite://")
+    app = create_app(Settings(rate_limit_per_minute=0), store=store)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert set(response.json()) == ERROR_KEYS
+        assert "no active list version" in response.json()["detail"]
+        assert client.post("/match/default", json={"queries": {}}).status_code == 503
+        assert client.get("/healthz").status_code == 200
+        # the alert queue works without lists
+        assert client.get("/alerts").status_code == 200
+
+
+def test_entity_with_provenance(client: TestClient) -> None:
+    data = client.get("/entities/us_ofac_sdn-2").json()
+    assert data["id"] == "us_ofac_sdn-2"
+    assert data["caption"] == "KIM Jong Un"
+    assert data["schema"] == "Person"
+    assert data["provenance"] == {
+        "list_id": "us_ofac_sdn",
+        "list_version": SDN_VERSION,
+        "programs": ["DPRK3"],
+    }
+    missing = client.get("/entities/us_ofac_sdn-999")
+    assert missing.status_code == 404
+    assert "us_ofac_sdn-999" in missing.json()["detail"]
+
+
+def test_lists_from_screener(client: TestClient) -> None:
+    lists = client.get("/lists").json()["lists"]
+    assert {x["list_id"]: x["version_id"] for x in lists} == {
+        "gb_hmt_sanctions": "gb_hmt_sanctions@2025-04-14#bbbb0002",
+        "us_ofac_sdn": SDN_VERSION,
+    }
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def test_batch_keeps_query_order(client: TestClient) -> None:
+    response = client.post("/screen/batch", json=_batch("Kim Jong Un", "Nobody Atall",
+                                                          "Vladimir Putin"))
+    assert response.status_code == 200
+    data = response.json()
+    assert [r["query"]["id"] for r in data["results"]] == ["cust-1", "cust-2", "cust-3"]
+    assert data["results"][0]["hits"][0]["entity_id"] == "us_ofac_sdn-2"
+    assert data["results"][1]["hits"] == []
+    assert data["results"][2]["hits"][0]["entity_id"] == "us_ofac_sdn-1"
+    assert data["alerts"] == []
+    assert data["algorithm"] == "screenwise-v1"
+
+
+def test_batch_lists_and_include_below(client: TestClient) -> None:
+    body = _batch("Dmitry Peskov", lists=["gb_hmt_sanctions"], include_below=True)
+    hits = client.post("/screen/batch", json=body).json()["results"][0]["hits"]
+    assert [h["entity_id"] for h in hits] == ["gb_hmt_sanctions-10"]
+    assert client.post("/screen/batch", json=_batch("x", lists=["eu_fsf"])).status_code == 404
+
+
+def test_batch_limits() -> None:
+    client = make_client(max_batch_queries=2)
+    response = client.post("/screen/batch", json=_batch("a", "b", "c"))
+    assert response.status_code == 413
+    assert "3 queries is over the limit of 2" in response.json()["detail"]
+    empty = client.post("/screen/batch", json={"queries": []})
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["loc"] == ["body", "queries"]
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+def test_batch_opens_alerts_and_decisions_go_through_the_api(client: TestClient) -> None:
+    body = _batch("Kim Jong Un", "Nobody Atall", open_alerts=True)
+    data = client.post("/screen/batch", json=body).json()
+    assert [[o["outcome"] for o in per] for per in data["alerts"]] == [["opened"], []]
+    alert_id = data["alerts"][0][0]["alert_id"]
+
+    again = client.post("/screen/batch", json=body).json()
+    assert again["alerts"][0][0] == {
+        "outcome": "duplicate", "alert_id": alert_id, "entity_id": "us_ofac_sdn-2",
+        "previous_alert_id": None,
+    }
+    queue = client.get("/alerts").json()
+    assert queue["total"] == 1
+    (alert,) = queue["alerts"]
+    assert alert["entity_id"] == "us_ofac_sdn-2"
+    assert alert["list_version_id"] == SDN_VERSION
+    assert alert["query"]["id"] == "cust-1"
+    assert alert["hit"]["explanation"]["matched_name"] == "KIM Jong Un"
+
+    decided = client.post(
+        f"/alerts/{alert_id}/decisions",
+        json={"decision": "false_positive", "analyst": "ana", "comment": "born 1990"},
+    )
+    assert decided.status_code == 201
+    assert decided.json()["decision"] == "false_positive"
+    assert client.get(f"/alerts/{alert_id}").json()["status"] == "false_positive"
+    assert client.get("/alerts").json()["total"] == 0
+    assert client.get("/alerts", params={"status": "false_positive"}).json()["total"] == 1
+
+    # the same customer screened again: the decision stands, no new alert
+    third = client.post("/screen/batch", json=body).json()
+    assert third["alerts"][0][0]["outcome"] == "suppressed"
+
+    events = client.get(f"/alerts/{alert_id}/audit").json()["events"]
+    assert [e["event"] for e in events] == ["opened", "decided"]
+    assert events[1]["actor"] == "ana via anonymous"
+    assert events[1]["list_version_id"] == SDN_VERSION
+    by_version = client.get("/audit", params={"list_version_id": SDN_VERSION}).json()
+    assert len(by_version["events"]) == 2
+
+
+def test_alert_routes_errors(client: TestClient) -> None:
+    assert client.get("/alerts/77").status_code == 404
+    assert client.get("/alerts/77/audit").status_code == 404
+    missing = client.post("/alerts/77/decisions", json={"decision": "true_match", "analyst": "a"})
+    assert missing.status_code == 404
+    bad = client.post("/alerts/1/decisions", json={"decision": "maybe", "analyst": "a"})
+    assert bad.status_code == 422
+    assert client.get("/alerts", params={"status": "closed"}).status_code == 422
+
+
+# --------------------------------------------------------------------------- text
+
+
+def test_text_route_refuses_bad_inputs(client: TestClient) -> None:
+    unsupported = client.post("/screen/text", content=b"x", headers={"content-type": "image/png"})
+    assert unsupported.status_code == 415
+    assert set(unsupported.json()) == ERROR_KEYS
+    both = client.post("/screen/text", json={"text": "a", "url": "https://example.org/"})
+    assert both.status_code == 400
+    empty = client.post("/screen/text", content=b"   ", headers={"content-type": "text/plain"})
+    assert empty.status_code == 400
+    invalid = client.post("/screen/text", content=b"{", headers={"content-type":
+                                                                  "application/json"})
+    assert invalid.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "/etc/passwd",
+        "http://127.0.0.1:8000/alerts",
+        "http://localhost/",
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+    ],
+)
+def test_text_url_refuses_local_and_private_addresses(client: TestClient, url: str) -> None:
+    response = client.post("/screen/text", json={"url": url})
+    assert response.status_code == 400
+    assert "url" in response.json()["detail"]
+
+
+def test_text_body_limit() -> None:
+    client = make_client(max_text_bytes=1000)
+    response = client.post("/screen/text", content=b"a" * 2000,
+                           headers={"content-type": "text/plain"})
+    assert response.status_code == 413
+    assert set(response.json()) == ERROR_KEYS
+
+    def chunks() -> Any:
+        for _ in range(5):
+            yield b"b" * 400
+
+    streamed = client.post("/screen/text", content=chunks(),
+                           headers={"content-type": "text/plain"})
+    assert streamed.status_code == 413
+
+
+# --------------------------------------------------------------------------- error shape
+
+
+def test_unknown_route_and_method_use_the_error_shape(client: TestClient) -> None:
+    missing = client.get("/nowhere")
+    assert missing.status_code == 404
+    assert set(missing.json()) == ERROR_KEYS
+    wrong = client.get("/match/default")
+    assert wrong.status_code == 405
+    assert wrong.json()["type"] == "method_not_allowed"
+
+
+def test_bug_is_a_500_without_stack_trace(caplog: pytest.LogCaptureFixture) -> None:
+    screener = make_screener()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret internal detail")
+
+    screener.screen = broken  # type: ignore[method-assign]
+    client = TestClient(make_app(screener), raise_server_exceptions=False)
+    with caplog.at_level(logging.ERROR, logger="screenwise.api"):
+        response = client.post("/match/default", json={"queries": {"q": {
+            "schema": "Person", "properties": {"name": ["Kim Jong Un"]}}}})
+    assert response.status_code == 500
+    assert response.json()["detail"] == "internal server error"
+    assert "secret" not in response.text and "Traceback" not in response.text
+    assert "RuntimeError: secret internal detail" in caplog.text
+
+
+def test_request_id_is_echoed_or_generated(client: TestClient) -> None:
+    assert client.get("/healthz", headers={"x-request-id": "abc-123"}).headers[
+        "x-request-id"] == "abc-123"
+    generated = client.get("/healthz", headers={"x-request-id": "bad id\n"}).headers[
+        "x-request-id"]
+    assert generated != "bad id\n" and len(generated) == 16
+
+
+# --------------------------------------------------------------------------- security
+
+
+def test_api_keys_required_when_configured() -> None:
+    client = make_client(api_keys=KEY)
+    body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}}}
+    none = client.post("/match/default", json=body)
+    assert none.status_code == 401
+    assert "Basic" in none.headers["www-authenticate"]
+    assert set(none.json()) == ERROR_KEYS
+    wrong = client.post("/match/default", json=body, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    assert wrong.json()["detail"] == "invalid API key"
+    assert client.post("/match/default", json=body,
+                       headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+    assert client.post("/match/default", json=body, headers={"X-API-Key": KEY}).status_code == 200
+    assert client.get("/alerts", auth=("ana", KEY)).status_code == 200
+    assert client.get("/alerts", auth=("ana", "wrong")).status_code == 401
+    # probes and the API reference stay open
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_access_log_has_key_id_and_route_but_no_key_or_names(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = make_client(api_keys=KEY)
+    body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}}}
+    with caplog.at_level(logging.INFO, logger="screenwise.access"):
+        client.post("/match/default", json=body, headers={"X-API-Key": KEY,
+                                                          "X-Request-ID": "req-1"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "screenwise.access"]
+    assert lines == [{
+        "request_id": "req-1",
+        "key_id": key_id(KEY),
+        "method": "POST",
+        "route": "/match/{dataset}",
+        "status": 200,
+        "latency_ms": lines[0]["latency_ms"],
+    }]
+    assert isinstance(lines[0]["latency_ms"], float)
+    assert KEY not in caplog.text and "Kim Jong Un" not in caplog.text
+
+
+def test_rate_limit_per_key_answers_429() -> None:
+    client = make_client(api_keys=KEY, rate_limit_per_minute=2)
+    headers = {"X-API-Key": KEY}
+    assert client.get("/lists", headers=headers).status_code == 200
+    assert client.get("/lists", headers=headers).status_code == 200
+    limited = client.get("/lists", headers=headers)
+    assert limited.status_code == 429
+    assert int(limited.headers["retry-after"]) >= 1
+    assert limited.json()["type"] == "rate_limited"
+
+
+def test_rate_limiter_refills_over_time() -> None:
+    limiter = RateLimiter(60)  # one a second
+    start = time.monotonic()
+    for _ in range(60):
+        limiter.hit("k", now=start)
+    with pytest.raises(RateLimitError):
+        limiter.hit("k", now=start)
+    limiter.hit("other", now=start)
+    limiter.hit("k", now=start + 1.01)
+    with pytest.raises(RateLimitError):
+        limiter.hit("k", now=start + 1.02)
+    RateLimiter(0).hit("k")  # unlimited
+
+
+def test_api_keys_compare_and_identify() -> None:
+    keys = ApiKeys([KEY, "another-key-abcdefghijkl"])
+    assert keys.check(KEY) == key_id(KEY)
+    assert key_id(KEY).startswith("k_") and len(key_id(KEY)) == 14
+    for bad in (None, "", KEY + "x", KEY[:-1]):
+        with pytest.raises(AuthError):
+            keys.check(bad)
+    assert ApiKeys([]).check(None) == "anonymous"
+
+
+def test_load_api_keys_from_env_and_file(tmp_path: Path) -> None:
+    path = tmp_path / "keys.txt"
+    path.write_text("# analysts\nfile-key-0123456789\n\n", encoding="utf-8")
+    settings = Settings(api_keys=f" {KEY} ,", api_keys_file=path)
+    assert load_api_keys(settings) == [KEY, "file-key-0123456789"]
+    path.write_text("short\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"keys\.txt line 1"):
+        load_api_keys(settings)
+    with pytest.raises(InputError, match="cannot read"):
+        load_api_keys(Settings(api_keys_file=tmp_path / "missing.txt"))
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.5.0.1", True), ("::1", True), ("[::1]", True),
+     ("localhost", True), ("0.0.0.0", False), ("192.168.1.4", False), ("example.org", False)],
+)
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_app_shares_the_list_store_database(tmp_path: Path) -> None:
+    store = ListStore(f"sqlite:///{tmp_path / 'sw.db'}")
+    app = create_app(Settings(), screener=make_screener(), store=store)
+    alerts: AlertStore = app.state.screenwise.alerts
+    assert alerts.engine is store.engine
