@@ -29,7 +29,6 @@ OFAC notice of 2012-06-13 (https://ofac.treasury.gov/recent-actions/20120613).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import lru_cache
 
 from followthemoney import ValueEntity, registry
@@ -445,9 +444,3 @@ def apply_remarks(entity: ValueEntity, remarks: str | None) -> None:
         item = item.strip()
         if item:
             _apply_item(entity, item)
-
-
-def apply_items(entity: ValueEntity, items: Iterable[tuple[str, str, str | None]]) -> None:
-    """Apply ``(label, value, country)`` facts, noting identifiers with their country."""
-    for label, value, country in items:
-        apply_labelled(entity, label, value, country=country, note_identifiers=True)

@@ -139,6 +139,8 @@ class OfacSource:
         spec_url: OFAC page describing the data formats.
         stems: role -> file name stem as published (lower case, no extension).
         enhanced_label: the list name the Enhanced XML states in ``publicationInfo``.
+        is_default: claim files recognised by content alone whose name does not mention
+            ``cons`` (True for the SDN list only).
     """
 
     list_id: str
