@@ -19,6 +19,7 @@ are kept as history.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import defaultdict
@@ -37,6 +38,7 @@ __all__ = [
     "LoadReport",
     "Progress",
     "fetch_lists",
+    "files_fingerprint",
     "load_offline_or_fetch",
     "load_paths",
 ]
@@ -120,10 +122,27 @@ def _load_sets(
     """Parse every set of one list, then load them oldest first."""
     parsed: list[tuple[int, VersionSet, ParsedList, float]] = []
     results: list[LoadResult] = []
+    fingerprints: dict[int, str] = {}
     for order, version_set in enumerate(sets):
+        started = time.perf_counter()
+        fingerprint = fingerprints[order] = files_fingerprint(version_set.files)
+        known = None if force else store.find_by_files(fingerprint)
+        if known is not None:
+            results.append(
+                LoadResult(
+                    known.list_id,
+                    "unchanged",
+                    f"same files already loaded as {known.version_id} ({known.status}); "
+                    "not parsed again",
+                    version=known,
+                    files={role: str(path) for role, path in version_set.files.items()},
+                    notes=list(version_set.notes),
+                    parse_s=time.perf_counter() - started,
+                )
+            )
+            continue
         if progress:
             progress(f"parsing {version_set.describe()}")
-        started = time.perf_counter()
         try:
             parsed_list = version_set.source.parse(
                 version_set.files, published=published or version_set.date
@@ -145,14 +164,33 @@ def _load_sets(
     parsed.sort(
         key=lambda item: (item[2].published is None, item[2].published or date.min, item[0])
     )
-    for _order, version_set, parsed_list, parse_s in parsed:
+    for order, version_set, parsed_list, parse_s in parsed:
         if progress:
             progress(f"loading {parsed_list.list_id} ({len(parsed_list.entities)} entities)")
-        result = store.load(parsed_list, force=force)
+        result = store.load(parsed_list, force=force, files_sha256=fingerprints[order])
         result.parse_s = parse_s
         result.notes = list(version_set.notes)
         results.append(result)
     return results
+
+
+def files_fingerprint(files: Mapping[str, Path]) -> str:
+    """Return the sha256 over the raw bytes of a version set's files, by role.
+
+    Two loads of byte-identical files (same roles) get the same fingerprint, so the second
+    one is recognised without parsing.
+
+    Raises:
+        OSError: when a file cannot be read.
+    """
+    digest = hashlib.sha256()
+    for role in sorted(files):
+        file_digest = hashlib.sha256()
+        with Path(files[role]).open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                file_digest.update(chunk)
+        digest.update(f"{role}={file_digest.hexdigest()}\n".encode())
+    return digest.hexdigest()
 
 
 def fetch_lists(

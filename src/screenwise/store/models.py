@@ -69,6 +69,9 @@ class ListVersionRow(Base):
         source: where the content came from (paths joined by ``;``, or URLs).
         format: format name, e.g. ``ofac-legacy-csv``.
         files: role -> path (or URL) of each input file.
+        files_sha256: sha256 over the raw input files (as stored on disk or downloaded),
+            so the same files can be recognised before they are parsed again; None when
+            the version was loaded from memory.
         loaded_at: when the version was stored (UTC, timezone-aware).
         entity_count: number of entities.
         schema_counts: ``{schema: count}``.
@@ -92,6 +95,7 @@ class ListVersionRow(Base):
     source: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(100))
     files: Mapped[dict[str, str]] = mapped_column(JSON)
+    files_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     entity_count: Mapped[int] = mapped_column(Integer)
     schema_counts: Mapped[dict[str, int]] = mapped_column(JSON)

@@ -274,7 +274,9 @@ class ListStore:
 
     # -- loading -----------------------------------------------------------------------
 
-    def load(self, parsed: ParsedList, *, force: bool = False) -> LoadResult:
+    def load(
+        self, parsed: ParsedList, *, force: bool = False, files_sha256: str | None = None
+    ) -> LoadResult:
         """Store a parsed list version and promote it when it passes the checks.
 
         See the module docstring for the order of checks. The version, its entities and
@@ -285,6 +287,8 @@ class ListStore:
             force: promote even when the version is older than the active one,
                 incomplete while the active one is complete, or its entity count collapsed
                 below :data:`COLLAPSE_RATIO` of the active version's.
+            files_sha256: fingerprint of the raw input files (see
+                :meth:`find_by_files`), recorded with a new version.
 
         Returns:
             A :class:`LoadResult`; ``status`` is ``promoted``, ``stored``, ``unchanged`` or
@@ -295,14 +299,14 @@ class ListStore:
                 back and the previously active version keeps serving.
         """
         started = time.perf_counter()
-        result = self._load(parsed, force=force)
+        result = self._load(parsed, force=force, files_sha256=files_sha256)
         result.store_s = time.perf_counter() - started
         result.files = dict(parsed.files)
         result.warnings = list(parsed.warnings)
         log.info("%s: %s (%s)", parsed.list_id, result.status, result.reason)
         return result
 
-    def _load(self, parsed: ParsedList, *, force: bool) -> LoadResult:
+    def _load(self, parsed: ParsedList, *, force: bool, files_sha256: str | None) -> LoadResult:
         list_id = parsed.list_id
         with self.session() as session, session.begin():
             active = _active_row(session, list_id)
@@ -329,6 +333,7 @@ class ListStore:
                 source=parsed.source,
                 format=parsed.format,
                 files={k: str(v) for k, v in parsed.files.items()},
+                files_sha256=files_sha256,
                 loaded_at=now,
                 entity_count=len(parsed.entities),
                 schema_counts=parsed.schema_counts(),
@@ -465,6 +470,20 @@ class ListStore:
             if row is None:
                 raise NotFoundError(f"list version {version_id!r} not found")
             return ListVersion.from_row(row)
+
+    def find_by_files(self, files_sha256: str) -> ListVersion | None:
+        """Return a stored version loaded from exactly these raw files, or None.
+
+        Lets a loader skip parsing files it has already loaded (``files_sha256`` as
+        recorded by :meth:`load`).
+        """
+        with self.session() as session:
+            row = session.scalars(
+                select(ListVersionRow)
+                .where(ListVersionRow.files_sha256 == files_sha256)
+                .order_by(ListVersionRow.loaded_at.desc())
+            ).first()
+            return ListVersion.from_row(row) if row else None
 
     def active_version(self, list_id: str) -> ListVersion:
         """Return the active version of a list.
