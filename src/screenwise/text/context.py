@@ -34,11 +34,18 @@ from screenwise.text.phrases import EntityFacts
 from screenwise.text.tokens import Tokens
 from screenwise.text.wordlists import load_wordlist, phrase_list
 
-__all__ = ["ScoredCandidate", "has_domain_vocabulary", "score_span"]
+__all__ = [
+    "ScoredCandidate",
+    "has_domain_vocabulary",
+    "position_groups",
+    "role_groups_of",
+    "same_party",
+    "score_span",
+]
 
 AGREE_BONUS = 0.06
 DISAGREE_PENALTY = 0.3
-PREFERENCE_PENALTY = 0.25
+PREFERENCE_PENALTY = 0.35
 COMMON_NAME_CAP = 0.6
 _WINDOW_BEFORE = 6
 _WINDOW_AFTER = 8
@@ -86,9 +93,18 @@ def _groups_in(tokens: list[str]) -> set[str]:
     }
 
 
+def role_groups_of(tokens: list[str]) -> set[str]:
+    """Return the role groups (``text_words.yml::ROLE_GROUPS``) named in normalised tokens."""
+    return _groups_in(tokens)
+
+
 @cache
-def _position_groups(position: str) -> frozenset[str]:
+def position_groups(position: str) -> frozenset[str]:
+    """Return the role groups a listed position or title belongs to."""
     return frozenset(_groups_in(tokenize_name(position)))
+
+
+_position_groups = position_groups
 
 
 def has_domain_vocabulary(tokens: Tokens) -> bool:

@@ -96,6 +96,30 @@ def _craft_cues() -> dict[str, frozenset[str]]:
     return {schema: frozenset(str(w).lower() for w in words) for schema, words in data.items()}
 
 
+_PARTICLE_WORDS = frozenset(
+    {"al", "el", "bin", "ibn", "abu", "abd", "de", "da", "van", "von", "ul"}
+)
+
+
+@cache
+def _title_groups(word: str) -> frozenset[str]:
+    from screenwise.text.context import role_groups_of
+
+    return frozenset(role_groups_of([word]))
+
+
+@cache
+def _position_groups(position: str) -> frozenset[str]:
+    from screenwise.text.context import position_groups
+
+    return position_groups(position)
+
+
+@cache
+def _place_cues() -> frozenset[str]:
+    return frozenset(phrase_list(_WORDS, "PLACE_CUES"))
+
+
 @cache
 def _rule_words() -> frozenset[str]:
     return frozenset(phrase_list(_WORDS, "RULE_WORDS"))
@@ -141,9 +165,14 @@ class _Scan:
         return not is_country_phrase((word,))
 
     def embedded(self, a: int, b: int) -> bool:
-        """True when the span a..b-1 is directly joined to another capitalised name word."""
+        """True when the span a..b-1 is directly joined to another capitalised name word.
+
+        With ``a == b`` only the word after ``b - 1`` is looked at.
+        """
         t = self.t
-        if a > 0 and self.is_namey(a - 1) and not t.possessive[a - 1]:
+        if a == b:
+            a = b + 1
+        elif a > 0 and self.is_namey(a - 1) and not t.possessive[a - 1]:
             gap = self.text[t.end[a - 1] : t.start[a]]
             if _GAP_OK.match(gap) and "." not in gap:
                 return True
@@ -151,7 +180,23 @@ class _Scan:
             gap = self.text[t.end[b - 1] : t.start[b]]
             if _GAP_OK.match(gap) and "." not in gap:
                 return True
+        if (
+            b + 1 < self.n
+            and t.norm[b] == "of"
+            and self.is_namey(b + 1)
+            and self.gap_ok(b - 1, b + 2)
+        ):
+            # "National Bank of Egypt": the match is the head of a longer name.
+            return True
         return False
+
+    def after_place_cue(self, a: int) -> bool:
+        """True when token a follows a place word: "the city of Ibadan", "the port Ibadan"."""
+        t = self.t
+        places = _place_cues()
+        if a >= 2 and t.norm[a - 1] == "of" and t.norm[a - 2] in places:
+            return True
+        return a >= 1 and t.norm[a - 1] in places
 
     # -- guards --------------------------------------------------------------------------
 
@@ -165,15 +210,23 @@ class _Scan:
             return []
         if len(tokens) == 1:
             return self._accept_single(a, variants)
-        significant = [tok for tok in tokens if not is_stopword(tok)]
-        if all(is_common_word(tok, english=True) for tok in significant):
-            if not all(t.cap[k] for k in range(a, b) if not is_stopword(t.norm[k])):
+        significant = [k for k in range(a, b) if not is_stopword(t.core[k]) and len(t.core[k]) >= 2]
+        acronyms = [k for k in significant if t.upper[k] and len(t.core[k]) <= 5]
+        if not acronyms and all(is_common_word(t.core[k], english=True) for k in significant):
+            if not all(t.cap[k] for k in significant) or self.embedded(a, b):
                 return []
-            if sum(1 for tok in significant if len(tok) >= 3) < 2 or self.embedded(a, b):
+            long_words = [k for k in significant if len(t.core[k]) >= 3]
+            if not long_words:
                 return []
-        if self.embedded(a, b) and all(facts[v.entity_id].schema == "Person" for v in variants):
+            if len(long_words) < 2 and zipf(t.core[long_words[0]]) >= SINGLE_NAME_MAX_ZIPF:
+                return []
+        if (
+            len(tokens) <= 2
+            and self.embedded(b, b)
+            and all(facts[v.entity_id].schema == "Person" for v in variants)
+        ):
             # "Kim Cheol Hwan" is not a form of a listed two-token "Kim Cheol".
-            return [] if len(tokens) <= 2 else variants
+            return []
         return variants
 
     def _accept_single(self, a: int, variants: list[NameVariant]) -> list[NameVariant]:
@@ -203,7 +256,7 @@ class _Scan:
                     continue
             elif frequency >= SINGLE_NAME_MAX_ZIPF:
                 continue
-            if self.embedded(a, a + 1):
+            if self.embedded(a, a + 1) or self.after_place_cue(a):
                 continue
             out.append(variant)
         return out
@@ -218,15 +271,21 @@ class _Scan:
             b = i + length
             if b > self.n or not self.gap_ok(i, b):
                 continue
-            head = t.norm[i : b - 1]
-            for last, end in ((t.norm[b - 1], t.end[b - 1]), (t.core[b - 1], t.core_end[b - 1])):
-                variants = index.phrases.get((*head, last))
-                if not variants:
-                    continue
-                accepted = self.accept(i, b, variants)
-                if accepted:
-                    return self._found(i, b, end, accepted, "exact", 0)
-                break
+            heads = [t.norm[i : b - 1]]
+            if length > 1 and t.possessive[i]:
+                heads.append([t.core[i], *t.norm[i + 1 : b - 1]])
+            for head in heads:
+                for last, end in (
+                    (t.norm[b - 1], t.end[b - 1]),
+                    (t.core[b - 1], t.core_end[b - 1]),
+                ):
+                    variants = index.phrases.get((*head, last))
+                    if not variants:
+                        continue
+                    accepted = self.accept(i, b, variants)
+                    if accepted:
+                        return self._found(i, b, end, accepted, "exact", 0)
+                    break
         return None
 
     def fuzzy_at(self, i: int) -> Found | None:
@@ -247,6 +306,8 @@ class _Scan:
                 if not entries:
                     continue
                 text_word = words[k]
+                if is_common_word(text_word, english=True):
+                    continue
                 best: list[NameVariant] = []
                 distance = 0
                 for variant, position in entries:
@@ -337,10 +398,13 @@ class _Scan:
             if definition:
                 tokens, def_end = definition
                 defined.setdefault(tokens, (self.token_at(def_end), list(found.candidates)))
-        for match in re.finditer(r"\(\s*[\"“']?([A-Z][A-Za-z0-9&\-]{1,9})[\"”']?\s*\)", self.text):
+        for match in re.finditer(
+            r"\(\s*[\"“']?([A-Z][A-Za-z0-9&\-]{1,9})[\"”']?\s*\)|, or ([A-Z][A-Z0-9&\-]{1,7})\b",
+            self.text,
+        ):
             from screenwise.names import tokenize_name
 
-            tokens = tuple(tokenize_name(match.group(1)))
+            tokens = tuple(tokenize_name(match.group(1) or match.group(2)))
             if tokens and tokens not in defined:
                 before = self.token_at(match.start()) - 1
                 if before >= 0 and t.cap[before]:
@@ -469,6 +533,16 @@ class _Scan:
         if not (before or after):
             return None
         if i + 1 < self.n and self.is_namey(i + 1) and self.gap_ok(i, i + 2):
+            return None
+        if i + 1 < self.n and t.core[i + 1] in _PARTICLE_WORDS and self.gap_ok(i, i + 2):
+            return None
+        wanted = _title_groups(t.core[i - 1]) if before else frozenset({"head_of_state"})
+        ids = [
+            eid
+            for eid in ids
+            if wanted & set().union(*(_position_groups(p) for p in self.index.facts[eid].positions))
+        ]
+        if not ids:
             return None
         found = Found(i, i + 1, t.start[i], t.core_end[i], how="title")
         for entity_id in ids:

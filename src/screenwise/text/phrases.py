@@ -33,6 +33,7 @@ from rigour.names import remove_org_types
 
 from screenwise.entities import COUNTRY_PROPS, STRONG_NAME_PROPS, list_id_of
 from screenwise.names import tokenize_name
+from screenwise.text.countries import is_country_phrase, qualifier_phrases
 
 __all__ = ["KIND_SCORES", "EntityFacts", "NameVariant", "PhraseIndex", "build_phrase_index"]
 
@@ -147,11 +148,42 @@ def _person_forms(name: str) -> tuple[list[tuple[tuple[str, ...], str]], set[str
     return forms, surnames
 
 
+def _country_suffix(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
+    """Split ``<core> of (the) <country>`` into core and country code."""
+    table = qualifier_phrases()
+    for k in range(len(tokens) - 2, 0, -1):
+        if tokens[k] != "of":
+            continue
+        rest = tokens[k + 1 :]
+        if rest and rest[0] == "the":
+            rest = rest[1:]
+        code = table.get(rest)
+        if code:
+            return tokens[:k], code
+    return None
+
+
+def _is_government_of_country(tokens: tuple[str, ...]) -> bool:
+    rest = tokens[1:] if tokens[:1] == ("the",) else tokens
+    if is_country_phrase(rest):
+        return True
+    if rest[:1] == ("government",) and len(rest) > 2 and rest[1] == "of":
+        tail = rest[2:]
+        return is_country_phrase(tail[1:] if tail[:1] == ("the",) else tail)
+    return False
+
+
 def _org_forms(name: str) -> list[tuple[tuple[str, ...], str]]:
     tokens = tuple(tokenize_name(name))
-    if not tokens:
+    if not tokens or _is_government_of_country(tokens):
         return []
     forms = [(tokens, "full")]
+    suffix = _country_suffix(tokens)
+    if suffix:
+        core, code = suffix
+        for qualifier, q_code in qualifier_phrases().items():
+            if q_code == code and len(qualifier) == 1:
+                forms.append(((*qualifier, *core), "core"))
     if tokens[0] == "the" and len(tokens) > 1:
         forms.append((tokens[1:], "core"))
     core = tuple(tokenize_name(remove_org_types(name)))
