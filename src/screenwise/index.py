@@ -26,7 +26,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from screenwise.matching.algorithm import CandidateEntity, PreparedQuery
 from screenwise.names.parts import PreparedName, name_kind
@@ -36,14 +36,17 @@ __all__ = ["KEY_WEIGHTS", "MAX_DF_SHARE", "CandidateIndex", "name_keys"]
 #: Weight of each key kind in the retrieval score.
 KEY_WEIGHTS: dict[str, float] = {"t": 1.0, "g": 0.9, "k": 0.7, "s": 0.5, "c": 1.5, "n": 0.25}
 #: Keys posted for more than this share of all names are skipped when the query has others.
-MAX_DF_SHARE = 0.03
+MAX_DF_SHARE = 0.01
 
 
-def name_keys(name: PreparedName) -> set[str]:
+def name_keys(name: PreparedName, known: Callable[[str], bool] | None = None) -> set[str]:
     """Return the retrieval keys of one prepared name.
 
     Args:
         name: a prepared name (index side or query side: the same function serves both).
+        known: query side only: a test whether a key is posted; character 3-grams of a
+            part are then only produced when the part itself is not posted (a typo or a
+            glued word), which keeps common queries fast.
 
     Returns:
         Keys prefixed by kind (see the module docstring), e.g. ``{"tputin", "kptn", ...}``.
@@ -60,7 +63,7 @@ def name_keys(name: PreparedName) -> set[str]:
             keys.add("k" + part.key)
         if len(part.skeleton) >= 2:
             keys.add("s" + part.skeleton)
-        if len(form) >= 4 and not form.isdigit():
+        if len(form) >= 4 and not form.isdigit() and (known is None or not known("t" + form)):
             padded = f"_{form}_"
             for i in range(len(padded) - 2):
                 keys.add("n" + padded[i : i + 3])
@@ -111,7 +114,7 @@ class CandidateIndex:
         keys: set[str] = set()
         for kind in kinds:
             for _name, prepared in query.prepared(kind):  # type: ignore[arg-type]
-                keys |= name_keys(prepared)
+                keys |= name_keys(prepared, self._postings.__contains__)
         return keys
 
     def search(

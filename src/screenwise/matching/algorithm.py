@@ -166,7 +166,7 @@ class ScoredCandidate:
 
     def explanation(self) -> Explanation:
         """Build the reviewer-facing explanation."""
-        parts = list(self.comparison.parts)
+        parts = self.comparison.parts
         summary_parts = ", ".join(
             f"{p.query_part or '-'}~{p.candidate_part or '-'} {p.how}" for p in parts
         )

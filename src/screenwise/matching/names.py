@@ -27,6 +27,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from screenwise.names.parts import Part, PreparedName, make_part
+from screenwise.names.phonetics import consonant_skeleton
 from screenwise.results import NamePartMatch, PartHow
 
 __all__ = [
@@ -115,11 +116,18 @@ def compare_parts(a: Part, b: Part, abjad: bool = False) -> tuple[float, PartHow
     return best, how
 
 
-def _merge_glued(side: tuple[Part, ...], other: tuple[Part, ...]) -> tuple[Part, ...]:
-    """Merge adjacent parts of ``side`` whose concatenation is a part of ``other``."""
+def _merge_glued(
+    side: tuple[Part, ...], other: tuple[Part, ...], abjad: bool = False
+) -> tuple[Part, ...]:
+    """Merge adjacent parts of ``side`` whose concatenation is a part of ``other``.
+
+    Across scripts without short vowels the concatenation is compared by consonant
+    skeleton (``mhmd aly`` / ``MOHAMMADALI``).
+    """
     if len(side) < 2:
         return side
     targets = {p.form for p in other if len(p.form) >= 4}
+    skeletons = {p.skeleton for p in other if len(p.skeleton) >= 3} if abjad else set()
     if not targets:
         return side
     out: list[Part] = []
@@ -128,7 +136,7 @@ def _merge_glued(side: tuple[Part, ...], other: tuple[Part, ...]) -> tuple[Part,
         for n in (3, 2):
             if i + n <= len(side):
                 glued = "".join(p.form for p in side[i : i + n])
-                if glued in targets:
+                if glued in targets or (skeletons and consonant_skeleton(glued) in skeletons):
                     out.append(make_part(glued, "name"))
                     i += n
                     break
@@ -144,23 +152,31 @@ class NameComparison:
 
     Attributes:
         similarity: raw similarity in [0, 1] (matched weight over total weight).
-        parts: per-part alignment, query order first, then the candidate's leftovers.
+        alignment: per-part alignment as ``(query part, candidate part, how, score)``,
+            query order first, then the candidate's leftovers.
         matched: number of aligned parts that are not particles.
         contradicting: number of contradicting part pairs.
         exact: True when every part matched exactly and nothing is left over.
     """
 
     similarity: float
-    parts: tuple[NamePartMatch, ...]
+    alignment: tuple[tuple[str | None, str | None, PartHow, float], ...]
     matched: int
     contradicting: int
     exact: bool
+
+    @property
+    def parts(self) -> list[NamePartMatch]:
+        """The alignment as :class:`screenwise.results.NamePartMatch` objects."""
+        return [
+            NamePartMatch(query_part=q, candidate_part=c, how=how, score=score)
+            for q, c, how, score in self.alignment
+        ]
 
 
 _EMPTY = NameComparison(0.0, (), 0, 0, False)
 
 
-@lru_cache(maxsize=200_000)
 def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> NameComparison:
     """Compare a prepared query name with a prepared candidate name.
 
@@ -175,9 +191,9 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
     if not query.parts or not candidate.parts:
         return _EMPTY
     costs = NAME_COSTS[candidate.kind if query.kind == candidate.kind else "org"]
-    q_parts = _merge_glued(query.parts, candidate.parts)
-    c_parts = _merge_glued(candidate.parts, q_parts)
     abjad = query.abjad or candidate.abjad
+    q_parts = _merge_glued(query.parts, candidate.parts, abjad)
+    c_parts = _merge_glued(candidate.parts, q_parts, abjad)
     pairs: list[tuple[float, float, int, int, PartHow]] = []
     for i, qp in enumerate(q_parts):
         for j, cp in enumerate(c_parts):
@@ -228,35 +244,22 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
     elif query.legal_forms or candidate.legal_forms:
         denominator += LEGAL_FORM_WEIGHT / 3
     similarity = numerator / denominator if denominator else 0.0
-    explained: list[NamePartMatch] = []
+    explained: list[tuple[str | None, str | None, PartHow, float]] = []
     for i, qp in enumerate(q_parts):
         if i in aligned:
             j, sim, how = aligned[i]
-            explained.append(
-                NamePartMatch(
-                    query_part=qp.form, candidate_part=c_parts[j].form, how=how, score=round(sim, 3)
-                )
-            )
+            explained.append((qp.form, c_parts[j].form, how, round(sim, 3)))
         elif i in contra_q:
-            explained.append(
-                NamePartMatch(
-                    query_part=qp.form,
-                    candidate_part=c_parts[contra_q[i]].form,
-                    how="contradicting",
-                    score=0.0,
-                )
-            )
+            explained.append((qp.form, c_parts[contra_q[i]].form, "contradicting", 0.0))
         else:
-            explained.append(NamePartMatch(query_part=qp.form, how="extra", score=0.0))
+            explained.append((qp.form, None, "extra", 0.0))
     for j in left_c:
         if j not in contra_c:
-            explained.append(
-                NamePartMatch(candidate_part=c_parts[j].form, how="missing", score=0.0)
-            )
+            explained.append((None, c_parts[j].form, "missing", 0.0))
     exact = not left_q and not left_c and all(how == "exact" for _, _, how in aligned.values())
     return NameComparison(
         similarity=min(1.0, similarity),
-        parts=tuple(explained),
+        alignment=tuple(explained),
         matched=matched,
         contradicting=n_contra,
         exact=exact,

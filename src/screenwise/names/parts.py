@@ -57,9 +57,12 @@ PART_WEIGHTS: dict[str, float] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Part:
     """One tagged, comparable part of a name.
+
+    Parts compare and hash by identity (they are built once and cached), which keeps the
+    comparison caches cheap.
 
     Attributes:
         form: normalised ASCII lower-case token, e.g. ``"jong"``.
@@ -79,7 +82,7 @@ class Part:
     groups: frozenset[int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class PreparedName:
     """A name ready for comparison: parts, legal forms and whole-name keys.
 
@@ -128,6 +131,18 @@ _ROMAN: dict[str, str] = {
     "xi": "11", "xii": "12", "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16",
     "xvii": "17", "xviii": "18", "xix": "19", "xx": "20",
 }  # fmt: skip
+#: Legal-form abbreviations recognised when glued to the front of a one-word name.
+_GLUED_LEGAL_PREFIXES: tuple[str, ...] = (
+    "ojsc",
+    "pjsc",
+    "cjsc",
+    "jsc",
+    "ooo",
+    "oao",
+    "zao",
+    "pao",
+    "llc",
+)
 _PARENS = re.compile(r"[(\[]([^)\]]*)[)\]]?")
 
 
@@ -295,6 +310,12 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
         text, legal = _strip_legal_forms(text)
     normalized = normalize_name(text) or ""
     tokens = normalized.split() if normalized else []
+    if kind == "org" and len(tokens) == 1 and len(tokens[0]) >= 7:
+        # A legal form glued to a one-word name (``JSCARGUMENT``, ``OOOROMASHKA``).
+        for prefix in _GLUED_LEGAL_PREFIXES:
+            if tokens[0].startswith(prefix) and len(tokens[0]) - len(prefix) >= 4:
+                tokens = [prefix, tokens[0][len(prefix) :]]
+                break
     if kind == "org":
         # Abbreviated legal forms at either edge of the name (``... CO LTD``, ``JSC ...``).
         while len(tokens) > 1 and tokens[-1] in legal_table:
@@ -325,6 +346,15 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
             for i, t in enumerate(tokens)
             if not (t == "no" and i + 1 < len(tokens) and tokens[i + 1].isdigit())
         ]
+    if script in ABJAD_SCRIPTS:
+        # The Arabic article is written joined to the word: الخيري -> alkhyry = al + khyry.
+        split: list[str] = []
+        for token in tokens:
+            if token.startswith("al") and len(token) > 4:
+                split.extend(("al", token[2:]))
+            else:
+                split.append(token)
+        tokens = split
     if kind == "person":
         kept = [t for t in tokens if t not in titles]
         if len(kept) < len(tokens):

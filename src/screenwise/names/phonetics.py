@@ -13,7 +13,9 @@ Two keys are computed once per name part, on the index side and the query side a
   Hebrew: no short vowels) with a Latin spelling: only consonants remain, in classes that
   Arabic script does not distinguish in Latin transcription (``q/k``, ``p/b``, ``v/w``,
   ``th/s``, ``dh/z``; ``w`` and ``y`` are dropped because Arabic writes long ``u``/``i``
-  with them). Source: ALA-LC Arabic romanization table (Library of Congress, 2012).
+  with them; ``g``/``k``/``q`` and ``d``/``z`` fall together because Latin spellings of
+  qaf, jim, dad and dhal follow regional pronunciation: ``Gizani``/``Qizani``,
+  ``Fazal``/``Fadl``). Source: ALA-LC Arabic romanization table (Library of Congress, 2012).
 
 Both functions take one normalised (ASCII lower-case) token, are pure and cached, and
 return ``""`` for tokens without letters; digits pass through unchanged.
@@ -95,8 +97,10 @@ _SKELETON_DIGRAPHS: tuple[tuple[str, str], ...] = (
     ("ph", "f"),
     ("ou", "u"),
     ("q", "k"),
+    ("g", "k"),
     ("p", "b"),
     ("v", "w"),
+    ("z", "d"),
     ("e", "a"),
     ("o", "a"),
 )

@@ -22,6 +22,7 @@ script the way sanctions lists write names of that origin:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -172,6 +173,35 @@ def _romanize_han(text: str) -> str:
     return " ".join(words)
 
 
+# Persian and Urdu letters folded to their Arabic counterparts before ICU's Arabic-Latin
+# (which covers Arabic proper), hamza carriers folded to alif, and ta marbuta written as
+# the "h" that Latin spellings of names use (``Salameh``, ``Odeh``). Source: Unicode
+# Arabic block (U+0600..U+06FF) letter names; ALA-LC Persian and Urdu tables.
+_ARABIC_FOLD = str.maketrans(
+    {
+        "ک": "ك",
+        "ی": "ي",
+        "ى": "ي",
+        "ې": "ي",
+        "ہ": "ه",
+        "ھ": "ه",
+        "ۃ": "ه",
+        "ة": "ه",
+        "ۀ": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ء": "",
+        "ئ": "ي",
+        "ؤ": "و",
+        "گ": "غ",
+        "\u200c": "",
+        "\u0640": "",
+    }
+)
+
+
 @lru_cache(maxsize=100_000)
 def transliterate(text: str) -> str:
     """Transliterate a name to ASCII Latin with the rules of its script.
@@ -193,11 +223,17 @@ def transliterate(text: str) -> str:
     elif script == "Han":
         text = _romanize_han(text)
     elif script == "Arabic":
-        text = _icu("Arabic-Latin").transliterate(text)
+        text = _icu("Arabic-Latin").transliterate(text.translate(_ARABIC_FOLD))
     elif script == "Hebrew":
         text = _icu("Hebrew-Latin").transliterate(text)
     else:
         text = maybe_ascii(text)
+    text = _MODIFIER_LETTERS.sub("", text)
     if text.isascii():
         return text
     return ascii_text(text) or ""
+
+
+# Ayn, hamza and similar marks that ICU writes as modifier letters: dropped, as in Latin
+# spellings of names (``Jafari`` for جعفری, not ``Ja?fari``).
+_MODIFIER_LETTERS = re.compile("[\u02b0-\u02ff\u0300-\u036f]")
