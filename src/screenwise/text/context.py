@@ -280,9 +280,7 @@ def _surname_given_overlap(a: EntityFacts, b: EntityFacts) -> bool:
         return False
     if not a.surnames & b.surnames:
         return False
-    if not (a.birth_years and b.birth_years):
-        return False
-    return True
+    return bool(a.birth_years and b.birth_years)
 
 
 def _prefer_supported(

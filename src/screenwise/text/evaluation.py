@@ -251,17 +251,19 @@ def _score_article(
             metrics.misses.append((label["file"], item["name"]))
     expected_ids = {i for item in expected for i in item["entity_ids"]}
     false_alerts = [r for r in reported if not r[0] & expected_ids]
-    for ids, _count, texts in false_alerts:
+    for party_ids, _count, texts in false_alerts:
         why = "none"
         for entry in not_expected:
-            if set(entry.get("entity_ids", [])) & ids or entry["text"].casefold() in {
+            if set(entry.get("entity_ids", [])) & party_ids or entry["text"].casefold() in {
                 t.casefold() for t in texts
             }:
                 why = entry["why"]
                 break
         metrics.by_why[why] = metrics.by_why.get(why, 0) + 1
         if len(metrics.false_alert_examples) < 200:
-            metrics.false_alert_examples.append((label["file"], sorted(texts), sorted(ids)[:4]))
+            metrics.false_alert_examples.append(
+                (label["file"], sorted(texts), sorted(party_ids)[:4])
+            )
     for entry in not_expected:
         if entry["why"] != "boilerplate":
             continue

@@ -180,15 +180,13 @@ class _Scan:
             gap = self.text[t.end[b - 1] : t.start[b]]
             if _GAP_OK.match(gap) and "." not in gap:
                 return True
-        if (
+        # "National Bank of Egypt": the match is the head of a longer name.
+        return (
             b + 1 < self.n
             and t.norm[b] == "of"
             and self.is_namey(b + 1)
             and self.gap_ok(b - 1, b + 2)
-        ):
-            # "National Bank of Egypt": the match is the head of a longer name.
-            return True
-        return False
+        )
 
     def after_place_cue(self, a: int) -> bool:
         """True when token a follows a place word: "the city of Ibadan", "the port Ibadan"."""
@@ -330,8 +328,8 @@ class _Scan:
             best = []
             distance = 0
             seen: set[str] = set()
-            for key in _deletion_keys(word):
-                for variant in index.deletions.get(key, ()):
+            for deletion in _deletion_keys(word):
+                for variant in index.deletions.get(deletion, ()):
                     if variant.entity_id in seen:
                         continue
                     allowed = 2 if len(variant.tokens[0]) >= 10 else 1
@@ -412,10 +410,11 @@ class _Scan:
         # Drop list matches of an acronym the text defines for another (unlisted) party.
         kept: list[Found] = []
         for found in spans:
-            key = tuple(t.norm[found.first : found.last])
-            definition = defined.get(key) or defined.get(tuple(t.core[found.first : found.last]))
-            if definition is not None and found.first >= definition[0] - 1:
-                owners = definition[1]
+            span_key = tuple(t.norm[found.first : found.last])
+            span_core = tuple(t.core[found.first : found.last])
+            local = defined.get(span_key) or defined.get(span_core)
+            if local is not None and found.first >= local[0] - 1:
+                owners = local[1]
                 if owners is None:
                     continue
                 if not set(owners) & set(found.candidates):
@@ -451,12 +450,14 @@ class _Scan:
             if covered[i]:
                 i += 1
                 continue
-            found = self._defined_at(i, defined) or self._reference_at(i, refs)
-            if found is None:
-                found = self._title_surname_at(i)
-            if found is not None:
-                extra.append(found)
-                i = found.last
+            reference = (
+                self._defined_at(i, defined)
+                or self._reference_at(i, refs)
+                or self._title_surname_at(i)
+            )
+            if reference is not None:
+                extra.append(reference)
+                i = reference.last
                 continue
             i += 1
         del generic

@@ -253,10 +253,10 @@ def _summarise(span_groups: list[tuple[str, list[str]]], index: PhraseIndex) -> 
             if region == "body":
                 counts[root] = counts.get(root, 0) + 1
     parties: list[PartySummary] = []
-    for root, ids in members.items():
+    for root, member_ids in members.items():
         if root not in counts:
             continue
-        ordered = sorted(ids)
+        ordered = sorted(member_ids)
         parties.append(
             PartySummary(
                 entity_ids=ordered,

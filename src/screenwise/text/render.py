@@ -1,0 +1,115 @@
+"""Renderings of a text screening result: JSON, terminal (rich) and an HTML report.
+
+The JSON shape is the one the issue fixes: mentions are a list under ``mentions``, each
+with ``entity_id``, ``list``, ``schema``, ``text``, ``start``, ``end``, ``sentence``,
+``score``, ``match`` and ``region`` (plus ``caption``, ``matched_name`` and
+``explanation``). The HTML report shows the original input with every mention highlighted
+and a side panel of hits (Jinja template ``text/templates/report.html``, plain CSS).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from screenwise.results import Mention, TextScreeningResult
+
+__all__ = ["mention_to_json", "render_html_report", "render_terminal", "result_to_json"]
+
+
+def mention_to_json(mention: Mention) -> dict[str, Any]:
+    """Return one mention in the ``--json`` shape (keys ``list`` and ``schema``)."""
+    return {
+        "entity_id": mention.entity_id,
+        "list": mention.list_id,
+        "schema": mention.schema_name,
+        "caption": mention.caption,
+        "text": mention.text,
+        "start": mention.start,
+        "end": mention.end,
+        "sentence": mention.sentence,
+        "score": mention.score,
+        "match": mention.match,
+        "region": mention.region,
+        "matched_name": mention.matched_name,
+        "explanation": mention.explanation,
+    }
+
+
+def result_to_json(result: TextScreeningResult) -> dict[str, Any]:
+    """Return a whole result as a JSON-ready dict (the CLI ``--json`` and API shape)."""
+    return {
+        "source": result.source,
+        "content_type": result.content_type,
+        "title": result.title,
+        "date": result.date,
+        "author": result.author,
+        "threshold": result.threshold,
+        "complete": result.complete,
+        "body_chars": result.body_chars,
+        "countries": result.countries,
+        "parties": [p.model_dump(by_alias=True) for p in result.parties],
+        "mentions": [mention_to_json(m) for m in result.mentions],
+        "warnings": result.warnings,
+    }
+
+
+def render_terminal(result: TextScreeningResult, original: str, console: Console) -> None:
+    """Print the parties, then every body sentence with an alert, mentions highlighted."""
+    head = result.title or result.source or "article"
+    console.print(f"[bold]{head}[/]  {result.date or ''}  {result.author or ''}".rstrip())
+    table = Table(title=f"Listed parties (threshold {result.threshold})")
+    for column in ("party", "schema", "entity ids", "body mentions"):
+        table.add_column(column)
+    for party in result.parties:
+        table.add_row(
+            party.caption, party.schema_name, ", ".join(party.entity_ids), str(party.count)
+        )
+    console.print(table)
+    if result.countries:
+        console.print("Sanctioned jurisdictions named: " + ", ".join(result.countries))
+    seen: set[tuple[int, int]] = set()
+    for mention in result.mentions:
+        if (mention.start, mention.end) in seen:
+            continue
+        seen.add((mention.start, mention.end))
+        left = max(0, mention.start - 70)
+        right = min(len(original), mention.end + 70)
+        line = Text(" ".join(original[left : mention.start].split()) + " ")
+        style = "bold red" if mention.match else "yellow"
+        line.append(original[mention.start : mention.end], style=style)
+        line.append(" " + " ".join(original[mention.end : right].split()))
+        label = f"[{mention.region}] {mention.start}-{mention.end} {mention.score:.2f} "
+        console.print(Text(label, style="dim") + line)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+def render_html_report(result: TextScreeningResult, original: str) -> str:
+    """Return a standalone HTML page: the input with mentions highlighted, hits beside it.
+
+    Mentions are located by their offsets into ``original`` (the input as decoded).
+    """
+    spans: dict[tuple[int, int], list[Mention]] = {}
+    for mention in result.mentions:
+        spans.setdefault((mention.start, mention.end), []).append(mention)
+    pieces: list[dict[str, Any]] = []
+    cursor = 0
+    for (start, end), mentions in sorted(spans.items()):
+        if start < cursor:
+            continue
+        pieces.append({"text": original[cursor:start], "mention": None})
+        best = max(mentions, key=lambda m: m.score)
+        pieces.append({"text": original[start:end], "mention": best, "all": mentions})
+        cursor = end
+    pieces.append({"text": original[cursor:], "mention": None})
+    env = Environment(
+        loader=PackageLoader("screenwise.text", "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+    template = env.get_template("report.html")
+    return template.render(result=result, pieces=pieces, is_html=result.content_type == "text/html")
