@@ -29,6 +29,7 @@ from pathlib import Path
 
 from screenwise.errors import NotFoundError, ScreenwiseError
 from screenwise.settings import Settings, default_shared_lists_dir
+from screenwise.sources import FTM_KEY
 from screenwise.sources.base import ParsedList, Source
 from screenwise.sources.discover import SkippedFile, VersionSet, discover
 from screenwise.sources.fetch import fetch_source
@@ -84,7 +85,8 @@ def load_paths(
     Args:
         store: the list-version store.
         paths: files and/or directories (searched recursively).
-        list_id: only load files of this list.
+        list_id: only load files of this list. A list id that no Source registers is
+            taken as the list id to give FtM JSON files (their entities keep their ids).
         published: publication date for files that state none (default: the date in
             the file name, if any). A date stated inside the file wins.
         force: promote even over the sanity checks (see :meth:`ListStore.load`).
@@ -98,16 +100,33 @@ def load_paths(
     Raises:
         NotFoundError: when ``list_id`` is not a known list.
     """
+    if sources is None:
+        from screenwise.sources import SOURCES
+
+        sources = SOURCES
+    registry_id, ftm_list_id = list_id, None
+    if list_id is not None and list_id not in sources and FTM_KEY in sources:
+        # FtM files carry no list of their own: the user names it.
+        registry_id, ftm_list_id = FTM_KEY, list_id
     try:
-        found = discover(paths, sources, list_id=list_id)
+        found = discover(paths, sources, list_id=registry_id)
     except KeyError as exc:
         raise NotFoundError(str(exc.args[0])) from None
     report = LoadReport(skipped=found.skipped)
     by_list: dict[str, list[VersionSet]] = defaultdict(list)
     for version_set in found.sets:
         by_list[version_set.list_id].append(version_set)
-    for sets in by_list.values():
-        report.extend(_load_sets(store, sets, published=published, force=force, progress=progress))
+    for key, sets in by_list.items():
+        report.extend(
+            _load_sets(
+                store,
+                sets,
+                published=published,
+                force=force,
+                progress=progress,
+                ftm_list_id=ftm_list_id if key == FTM_KEY else None,
+            )
+        )
     return report
 
 
@@ -118,6 +137,7 @@ def _load_sets(
     published: date | None,
     force: bool,
     progress: Progress | None,
+    ftm_list_id: str | None = None,
 ) -> list[LoadResult]:
     """Parse every set of one list, then load them oldest first."""
     parsed: list[tuple[int, VersionSet, ParsedList, float]] = []
@@ -125,7 +145,7 @@ def _load_sets(
     fingerprints: dict[int, str] = {}
     for order, version_set in enumerate(sets):
         started = time.perf_counter()
-        fingerprint = fingerprints[order] = files_fingerprint(version_set.files)
+        fingerprint = fingerprints[order] = files_fingerprint(version_set.files, ftm_list_id or "")
         known = None if force else store.find_by_files(fingerprint)
         if known is not None:
             results.append(
@@ -144,9 +164,11 @@ def _load_sets(
         if progress:
             progress(f"parsing {version_set.describe()}")
         try:
-            parsed_list = version_set.source.parse(
-                version_set.files, published=published or version_set.date
-            )
+            day = published or version_set.date
+            if ftm_list_id is not None:
+                parsed_list = _parse_ftm(version_set.source, version_set.files, day, ftm_list_id)
+            else:
+                parsed_list = version_set.source.parse(version_set.files, published=day)
         except ScreenwiseError as exc:
             log.warning("%s: %s", version_set.describe(), exc)
             results.append(
@@ -174,16 +196,29 @@ def _load_sets(
     return results
 
 
-def files_fingerprint(files: Mapping[str, Path]) -> str:
+def _parse_ftm(
+    source: Source, files: dict[str, Path], published: date | None, list_id: str
+) -> ParsedList:
+    """Parse FtM files under a list id chosen by the user (``--list-id``)."""
+    parse: Callable[..., ParsedList] = source.parse
+    return parse(files, published=published, list_id=list_id)
+
+
+def files_fingerprint(files: Mapping[str, Path], extra: str = "") -> str:
     """Return the sha256 over the raw bytes of a version set's files, by role.
 
     Two loads of byte-identical files (same roles) get the same fingerprint, so the second
     one is recognised without parsing.
 
+    Args:
+        files: role -> path.
+        extra: anything else that changes the parse result (the list id given to FtM
+            files), mixed into the fingerprint.
+
     Raises:
         OSError: when a file cannot be read.
     """
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(extra.encode())
     for role in sorted(files):
         file_digest = hashlib.sha256()
         with Path(files[role]).open("rb") as handle:

@@ -264,3 +264,15 @@ def test_export_json_puts_id_first(store: ListStore) -> None:
     lines = list(store.iter_entity_json(result.version.version_id))
     assert len(lines) == 1
     assert lines[0].startswith('{"id":"test_list-1","schema":"Person"')
+
+
+def test_a_store_from_before_files_sha256_is_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    with ListStore(f"sqlite:///{db}") as s:
+        s.load(parsed(people(2)))
+        with s.engine.begin() as conn:
+            conn.exec_driver_sql("DROP INDEX ix_list_version_files_sha256")
+            conn.exec_driver_sql("ALTER TABLE list_version DROP COLUMN files_sha256")
+    with ListStore(f"sqlite:///{db}") as reopened:
+        assert reopened.active_version(LIST).entity_count == 2
+        assert reopened.find_by_files("0" * 64) is None

@@ -21,11 +21,10 @@ format specification (``spec_url``).
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from screenwise.sources.base import ParsedList, Source
 
@@ -44,6 +43,9 @@ log = logging.getLogger(__name__)
 
 #: Source modules, in registry order; each exposes module-level Source objects.
 SOURCE_MODULES: tuple[str, ...] = ("us_ofac", "un_sc", "gb_hmt", "us_csl", "eu_fsf", "ftm")
+
+#: Registry key of the FtM source; FtM files carry their own list ids.
+FTM_KEY = "ftm"
 
 
 @dataclass(frozen=True)
@@ -102,30 +104,30 @@ def set_layout(source: Source) -> SetLayout:
 
 
 def _collect() -> dict[str, Source]:
-    """Import every source module and collect its module-level Source objects."""
-    found: dict[str, Source] = {}
-    for name in SOURCE_MODULES:
-        try:
-            module = importlib.import_module(f"screenwise.sources.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"screenwise.sources.{name}":
-                raise
-            log.debug("source module %s is not available", name)
-            continue
-        for value in vars(module).values():
-            if _is_source(value) and value.list_id not in found:
-                found[value.list_id] = value
-    return found
+    """Import the source modules and return their Source objects by list id.
 
+    Imported on first use of :data:`SOURCES` (not when ``screenwise.sources.base`` is
+    imported), so a command that needs no parser does not load lxml and openpyxl.
+    """
+    from screenwise.sources.eu_fsf import EU_FSF
+    from screenwise.sources.ftm import FTM
+    from screenwise.sources.gb_hmt import GB_HMT_SANCTIONS
+    from screenwise.sources.un_sc import UN_SC_SANCTIONS
+    from screenwise.sources.us_csl import US_TRADE_CSL
+    from screenwise.sources.us_ofac import CONS, SDN
 
-def _is_source(value: object) -> bool:
-    return (
-        not isinstance(value, type)
-        and isinstance(getattr(value, "list_id", None), str)
-        and callable(getattr(value, "identify", None))
-        and callable(getattr(value, "parse", None))
-        and isinstance(getattr(value, "urls", None), dict)
-    )
+    # OfacSource is a frozen dataclass: its attributes are read-only, which the Protocol's
+    # plain attribute declarations do not express, hence the cast.
+    ordered: list[Source] = [
+        cast(Source, SDN),
+        cast(Source, CONS),
+        UN_SC_SANCTIONS,
+        GB_HMT_SANCTIONS,
+        US_TRADE_CSL,
+        EU_FSF,
+        FTM,
+    ]
+    return {source.list_id: source for source in ordered}
 
 
 _registry: dict[str, Source] | None = None

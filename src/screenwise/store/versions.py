@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from followthemoney import ValueEntity
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -254,6 +254,7 @@ class ListStore:
         self.url = url
         self.engine = _make_engine(url)
         Base.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     # -- context management ------------------------------------------------------------
@@ -536,38 +537,37 @@ class ListStore:
         Raises:
             NotFoundError: when the version does not exist.
         """
-        self.get_version(version_id)
-        with self.session() as session:
-            stmt = (
-                select(EntityRow.data)
-                .where(EntityRow.version_id == version_id)
-                .order_by(EntityRow.entity_id)
-                .execution_options(yield_per=_READ_BATCH)
-            )
-            yield from session.scalars(stmt)
+        for batch in self._json_batches(version_id):
+            yield from batch
 
     def iter_entities(self, version_id: str) -> Iterator[ValueEntity]:
         """Yield every entity of a version as ``ValueEntity``, ordered by id.
 
-        This is what the screener reads at start-up; it streams rows in batches.
+        This is what the screener reads at start-up; it streams rows in batches of
+        5,000 (about 1 s for the 35,000 active entities of the staged lists on one core).
 
         Raises:
             NotFoundError: when the version does not exist.
         """
+        for batch in self._json_batches(version_id):
+            # Building many small objects triggers the cyclic GC over and over although
+            # none of them is garbage; pausing it per batch saves about a third.
+            with _gc_paused():
+                entities = [entity_from_dict(json.loads(raw)) for raw in batch]
+            yield from entities
+
+    def _json_batches(self, version_id: str) -> Iterator[list[str]]:
+        """Yield the FtM JSON texts of a version's entities in id order, in batches."""
         self.get_version(version_id)
-        with self.session() as session:
-            stmt = (
-                select(EntityRow.data)
-                .where(EntityRow.version_id == version_id)
-                .order_by(EntityRow.entity_id)
-                .execution_options(yield_per=_READ_BATCH)
-            )
-            for batch in session.scalars(stmt).partitions():
-                # Building many small objects triggers the cyclic GC over and over
-                # although none of them is garbage; pausing it per batch halves the time.
-                with _gc_paused():
-                    entities = [entity_from_dict(json.loads(text)) for text in batch]
-                yield from entities
+        stmt = (
+            select(EntityRow.data)
+            .where(EntityRow.version_id == version_id)
+            .order_by(EntityRow.entity_id)
+        )
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True).execute(stmt)
+            while rows := result.fetchmany(_READ_BATCH):
+                yield [row[0] for row in rows]
 
     def active_entities(self, lists: Iterable[str] | None = None) -> Iterator[ValueEntity]:
         """Yield the entities of every active version (or of the given lists' only).
@@ -645,6 +645,26 @@ def _make_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+#: Columns added to existing tables after their first release: (table, column, SQL type).
+_ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("list_version", "files_sha256", "VARCHAR(64)"),
+)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring a store created by an earlier release up to date (``ALTER TABLE ... ADD``)."""
+    inspector = inspect(engine)
+    for table, column, sql_type in _ADDED_COLUMNS:
+        present = {c["name"] for c in inspector.get_columns(table)}
+        if column not in present:
+            log.info("adding column %s.%s to the store", table, column)
+            with engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+                conn.execute(
+                    text(f"CREATE INDEX IF NOT EXISTS ix_{table}_{column} ON {table} ({column})")
+                )
 
 
 @contextmanager
