@@ -591,7 +591,7 @@ def load_eval_config(shared_dir: Path, *, cache_dir: Path | None = None) -> list
         InputError: when the table is missing or a file does not exist.
         ListParseError: when a list file does not parse.
     """
-    from screenwise.settings import Settings
+    from screenwise.screening import _default_settings
     from screenwise.sources import SOURCES
     from screenwise.sources.discover import discover
 
@@ -601,7 +601,7 @@ def load_eval_config(shared_dir: Path, *, cache_dir: Path | None = None) -> list
         digest.update(list_id.encode())
         for path in files:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
-    cache_dir = cache_dir or Path(Settings().data_dir) / "cache"
+    cache_dir = cache_dir or Path(_default_settings().data_dir) / "cache"
     cache = cache_dir / f"eval-config-{digest.hexdigest()[:16]}.pickle"
     if cache.is_file():
         try:

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from screenwise.sources.base import ParsedList
     from screenwise.store.versions import ListStore
 
-__all__ = ["CANDIDATE_LIMIT", "Screener", "compare_names"]
+__all__ = ["CANDIDATE_LIMIT", "Screener", "compare_names", "read_queries"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,12 @@ log = logging.getLogger(__name__)
 CANDIDATE_LIMIT = 50
 #: Bumped whenever the pickled index layout or the name preparation changes.
 CACHE_FORMAT = "4"
+
+
+def _default_settings() -> Settings:
+    """Settings from the environment (``SCREENWISE_*``), defaults otherwise."""
+    overrides: dict[str, Any] = {}
+    return Settings(**overrides)
 
 
 class Screener:
@@ -75,7 +81,7 @@ class Screener:
         settings: Settings | None = None,
         _prepared: tuple[list[CandidateEntity], CandidateIndex] | None = None,
     ) -> None:
-        self.settings = settings or Settings()
+        self.settings = settings or _default_settings()
         self.threshold: float = self.settings.threshold
         self.algorithm: str = ALGORITHM
         self.list_versions: dict[str, str] = dict(list_versions or {})
@@ -113,7 +119,7 @@ class Screener:
         Raises:
             NotReadyError: when no list version is active (load a list first).
         """
-        settings = settings or Settings()
+        settings = settings or _default_settings()
         versions = [v for v in store.active_versions() if lists is None or v.list_id in lists]
         if not versions:
             raise NotReadyError(
@@ -138,7 +144,7 @@ class Screener:
             parsed: parsed lists (``screenwise.sources.base.ParsedList``), one per list.
             settings: settings; ``data_dir`` holds the index cache.
         """
-        settings = settings or Settings()
+        settings = settings or _default_settings()
         parsed = list(parsed)
         list_versions = {
             p.list_id: f"{p.list_id}@{p.published or 'undated'}#{p.content_hash[:8]}"
@@ -431,3 +437,107 @@ def compare_names(
         candidate.schema = "LegalEntity"
     scored = score_candidate(PreparedQuery.from_query(query), candidate)
     return scored.score, scored.explanation()
+
+
+#: Column names understood in customer files, mapped to FtM query properties.
+_COLUMN_PROPS: dict[str, str] = {
+    "name": "name",
+    "alias": "alias",
+    "birth_date": "birthDate",
+    "birthdate": "birthDate",
+    "dob": "birthDate",
+    "country": "country",
+    "nationality": "nationality",
+    "passport": "passportNumber",
+    "passport_number": "passportNumber",
+    "id_number": "idNumber",
+    "imo": "imoNumber",
+    "imo_number": "imoNumber",
+}
+
+
+def _row_query(row: Mapping[str, Any], columns: Mapping[str, str], line: int, path: Path) -> Query:
+    """Build a query from one flat record (CSV row, Parquet row, flat JSON object)."""
+    if "properties" in row:
+        try:
+            query = Query.model_validate(row)
+        except ValueError as exc:
+            raise QueryError(f"{path} line {line}: not a query ({exc})") from None
+        if query.id is None:
+            query.id = str(line)
+        return query
+    props: dict[str, list[str]] = {}
+    for field, column in columns.items():
+        value = row.get(column)
+        if value is None or str(value).strip() == "":
+            continue
+        prop = _COLUMN_PROPS.get(field, field)
+        props.setdefault(prop, []).extend(v.strip() for v in str(value).split(";") if v.strip())
+    if not props.get("name"):
+        raise QueryError(f"{path} line {line}: field {columns.get('name', 'name')!r} is empty")
+    schema = str(row.get(columns.get("schema", "schema")) or "LegalEntity")
+    query_id = row.get(columns.get("id", "id"))
+    return Query(
+        id=str(query_id) if query_id not in (None, "") else str(line),
+        schema=schema,
+        properties=props,
+    )
+
+
+def read_queries(path: Path, *, columns: Mapping[str, str] | None = None) -> Iterator[Query]:
+    """Read screening queries from a customer file.
+
+    Formats by extension: ``.csv`` (header row), ``.jsonl``/``.ndjson`` (flat objects or
+    FtM-shaped queries ``{"id", "schema", "properties", "lists"}`` as in
+    ``eval/names/queries.jsonl``), ``.parquet``. Flat records map columns to query fields:
+    ``name``, ``alias``, ``birth_date``, ``country``, ``nationality``, ``passport``,
+    ``id_number``, ``imo``, ``schema``, ``id``; ``columns`` renames them
+    (``{"name": "full_name"}``). Several values in one cell are separated by ``;``. A
+    record without an id gets its line (row) number.
+
+    Args:
+        path: the file.
+        columns: query field -> column name in the file.
+
+    Yields:
+        One :class:`screenwise.results.Query` per record.
+
+    Raises:
+        InputError: unreadable file or unknown extension.
+        QueryError: a record without a name, naming file and line.
+    """
+    import csv
+    import json
+
+    from screenwise.errors import InputError
+
+    mapping = {key: key for key in (*_COLUMN_PROPS, "schema", "id")}
+    mapping.update(columns or {})
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                for line, row in enumerate(csv.DictReader(fh), start=2):
+                    yield _row_query(row, mapping, line, path)
+        elif suffix in (".jsonl", ".ndjson", ".json"):
+            with path.open(encoding="utf-8") as fh:
+                for line, text in enumerate(fh, start=1):
+                    if not text.strip():
+                        continue
+                    try:
+                        data = json.loads(text)
+                    except json.JSONDecodeError as exc:
+                        raise InputError(f"{path} line {line}: invalid JSON ({exc.msg})") from None
+                    if not isinstance(data, dict):
+                        raise InputError(f"{path} line {line}: expected a JSON object")
+                    yield _row_query(data, mapping, line, path)
+        elif suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path)
+            for line, row in enumerate(table.to_pylist(), start=1):
+                yield _row_query(row, mapping, line, path)
+        else:
+            raise InputError(f"{path}: unknown file type {suffix!r} (use .csv, .jsonl or .parquet)")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None

@@ -1,0 +1,393 @@
+"""``screenwise screen | screen-file | explain | compare | rescreen``: name screening commands.
+
+Each command parses its arguments, makes one call into :mod:`screenwise.screening` and
+renders the result (rich table, or JSON with ``--json``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from screenwise.cli.main import AppContext, cli, console, emit_json, err_console, pass_app
+from screenwise.results import Hit, Query, ScreeningResult
+
+
+def _parse_columns(value: str | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in (value or "").split(","):
+        if not item.strip():
+            continue
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise click.BadParameter(f"expected FIELD=COLUMN, got {item!r}", param_hint="--columns")
+        out[field.strip()] = column.strip()
+    return out
+
+
+def _hits_table(result: ScreeningResult) -> Table:
+    table = Table(
+        title=f"{len(result.hits)} hit(s) for {', '.join(result.query.names)!r} (threshold {result.threshold:.2f})"
+    )
+    for column in ("score", "entity", "list", "schema", "matched name", "programs", "explanation"):
+        table.add_column(column, overflow="fold")
+    for hit in result.hits:
+        style = "bold red" if hit.match else "dim"
+        table.add_row(
+            Text(f"{hit.score:.3f}", style=style),
+            hit.entity_id,
+            hit.list_id,
+            hit.schema_name,
+            hit.matched_name,
+            ", ".join(hit.programs),
+            hit.explanation.summary,
+        )
+    return table
+
+
+def _hit_line(query_id: str | None, hit: Hit) -> dict[str, Any]:
+    return {
+        "query_id": query_id,
+        "entity_id": hit.entity_id,
+        "list": hit.list_id,
+        "score": hit.score,
+        "match": hit.match,
+    }
+
+
+def _make_query(
+    name: str,
+    schema: str,
+    birth_date: str | None,
+    country: str | None,
+    ids: tuple[str, ...],
+    lists: tuple[str, ...],
+) -> Query:
+    return Query.from_name(
+        name,
+        schema=schema,
+        birth_date=birth_date,
+        country=country,
+        identifiers=list(ids) or None,
+        lists=list(lists) or None,
+    )
+
+
+def _query_options(func: Any) -> Any:
+    for option in reversed(
+        (
+            click.option(
+                "--schema",
+                default="LegalEntity",
+                show_default=True,
+                help="FtM schema: Person, Organization, Company, Vessel, ...",
+            ),
+            click.option("--birth-date", help="Birth date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+            click.option("--country", help="Country or nationality (ISO 3166 alpha-2)."),
+            click.option(
+                "--id",
+                "ids",
+                multiple=True,
+                help="Identifier (passport, IMO, registration number); repeatable.",
+            ),
+            click.option("--list", "lists", multiple=True, help="Only this list id; repeatable."),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+@cli.command("screen")
+@click.argument("name")
+@_query_options
+@click.option("--threshold", type=float, help="Score threshold for a match (default: settings).")
+@click.option("--limit", type=int, help="Maximum hits shown.")
+@click.option(
+    "--all", "include_below", is_flag=True, help="Also show candidates below the threshold."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the ScreeningResult as JSON.")
+@pass_app
+def screen_command(
+    app: AppContext,
+    name: str,
+    schema: str,
+    birth_date: str | None,
+    country: str | None,
+    ids: tuple[str, ...],
+    lists: tuple[str, ...],
+    threshold: float | None,
+    limit: int | None,
+    include_below: bool,
+    as_json: bool,
+) -> None:
+    """Screen one NAME against the active list versions."""
+    query = _make_query(name, schema, birth_date, country, ids, lists)
+    result = app.screener().screen(
+        query, threshold=threshold, limit=limit, include_below=include_below
+    )
+    if as_json:
+        emit_json(result.model_dump(mode="json", by_alias=True))
+    else:
+        console.print(_hits_table(result))
+
+
+class _RateColumn(ProgressColumn):
+    """Queries per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} q/s" if speed else "- q/s")
+
+
+def _done_ids(path: Path) -> set[str]:
+    done: set[str] = set()
+    if not path.is_file():
+        return done
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut by an interruption: the query is screened again
+            if isinstance(data, dict) and data.get("query_id") is not None:
+                done.add(str(data["query_id"]))
+    return done
+
+
+@cli.command("screen-file")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="JSON lines output (appended; resumable).",
+)
+@click.option(
+    "--columns", help="Field=column mapping, e.g. name=full_name,birth_date=dob,country=nat."
+)
+@click.option("--threshold", type=float, help="Score threshold for a match (default: settings).")
+@click.option("--limit", type=int, help="Maximum hits per query.")
+@click.option("--processes", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@pass_app
+def screen_file_command(
+    app: AppContext,
+    path: Path,
+    output: Path,
+    columns: str | None,
+    threshold: float | None,
+    limit: int | None,
+    processes: int,
+    no_progress: bool,
+) -> None:
+    """Screen every record of a CSV, JSONL or Parquet customer file.
+
+    Writes one JSON line per hit ({"query_id", "entity_id", "list", "score", "match"}) and
+    {"query_id", "hits": 0} for a query without hits. Restarting with the same -o skips
+    the query ids already written.
+    """
+    from screenwise.screening import read_queries
+
+    screener = app.screener()
+    done = _done_ids(output)
+    queries = [q for q in read_queries(path, columns=_parse_columns(columns)) if q.id not in done]
+    if done:
+        err_console.print(
+            f"resuming: {len(done)} queries already in {output}, {len(queries)} to go"
+        )
+    progress = Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=no_progress,
+    )
+    with progress, output.open("a", encoding="utf-8") as out:
+        task = progress.add_task("screen", total=len(queries))
+        for result in screener.screen_many(
+            queries, threshold=threshold, limit=limit, processes=processes
+        ):
+            lines = [_hit_line(result.query.id, h) for h in result.hits]
+            if not lines:
+                lines = [{"query_id": result.query.id, "hits": 0}]
+            out.write("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+            out.flush()
+            progress.advance(task)
+
+
+@cli.command("explain")
+@click.argument("name")
+@click.argument("entity_id")
+@_query_options
+@click.option("--json", "as_json", is_flag=True, help="Print the hit with its explanation as JSON.")
+@pass_app
+def explain_command(
+    app: AppContext,
+    name: str,
+    entity_id: str,
+    schema: str,
+    birth_date: str | None,
+    country: str | None,
+    ids: tuple[str, ...],
+    lists: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Show the full feature trace of NAME against one listed ENTITY_ID."""
+    screener = app.screener()
+    query = _make_query(name, schema, birth_date, country, ids, lists)
+    hit = screener.score_entity(query, screener.get_entity(entity_id))
+    if as_json:
+        emit_json(hit.model_dump(mode="json", by_alias=True))
+        return
+    exp = hit.explanation
+    console.print(
+        f"[bold]{hit.entity_id}[/] {hit.caption} ({hit.schema_name}, {hit.list_id}) score [bold]{hit.score:.3f}[/] match={hit.match}"
+    )
+    console.print(
+        f"query name {exp.query_name!r} ~ listed {exp.matched_name_kind} {exp.matched_name!r}"
+    )
+    parts = Table(title="name parts")
+    for column in ("query part", "listed part", "how", "score"):
+        parts.add_column(column)
+    for p in exp.parts:
+        parts.add_row(p.query_part or "-", p.candidate_part or "-", p.how, f"{p.score:.2f}")
+    console.print(parts)
+    features = Table(title="features (weights are log-odds effects)")
+    for column in ("feature", "score", "weight", "detail", "description"):
+        features.add_column(column, overflow="fold")
+    for f in exp.features:
+        features.add_row(f.name, f"{f.score:.3f}", f"{f.weight:+.2f}", f.detail, f.description)
+    console.print(features)
+
+
+@cli.command("compare")
+@click.argument("name1", required=False)
+@click.argument("name2", required=False)
+@click.option(
+    "--schema", default="LegalEntity", show_default=True, help="FtM schema of both names."
+)
+@click.option(
+    "--file",
+    "pairs_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV with pair_id,schema,name1,name2.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_app
+def compare_command(
+    app: AppContext,
+    name1: str | None,
+    name2: str | None,
+    schema: str,
+    pairs_file: Path | None,
+    as_json: bool,
+) -> None:
+    """Score NAME1 (query side) against NAME2 (listed side), or every pair of --file."""
+    from screenwise.screening import compare_names
+
+    threshold = app.settings.threshold
+    if pairs_file is not None:
+        with pairs_file.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                score, _ = compare_names(
+                    row["name1"],
+                    row["name2"],
+                    schema=row.get("schema") or schema,
+                    settings=app.settings,
+                )
+                emit_json(
+                    {"pair_id": row.get("pair_id"), "score": score, "match": score >= threshold}
+                )
+        return
+    if not name1 or not name2:
+        raise click.UsageError("give NAME1 and NAME2, or --file PAIRS.csv")
+    score, explanation = compare_names(name1, name2, schema=schema, settings=app.settings)
+    if as_json:
+        emit_json(
+            {
+                "score": score,
+                "match": score >= threshold,
+                "explanation": explanation.model_dump(mode="json"),
+            }
+        )
+    else:
+        console.print(
+            f"score [bold]{score:.3f}[/] match={score >= threshold} — {explanation.summary}"
+        )
+
+
+@cli.command("rescreen")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--list", "list_id", required=True, help="List whose update to rescreen against.")
+@click.option(
+    "--from",
+    "from_ref",
+    help="Old version (id, date or hash prefix; default: the one before --to).",
+)
+@click.option("--to", "to_ref", help="New version (default: the active one).")
+@click.option("--columns", help="Field=column mapping, as for screen-file.")
+@click.option("--threshold", type=float, help="Score threshold for a match (default: settings).")
+@pass_app
+def rescreen_command(
+    app: AppContext,
+    path: Path,
+    list_id: str,
+    from_ref: str | None,
+    to_ref: str | None,
+    columns: str | None,
+    threshold: float | None,
+) -> None:
+    """Screen a customer file only against what changed between two list versions.
+
+    Writes JSON lines as screen-file does.
+    """
+    from screenwise.delta import diff_versions
+    from screenwise.errors import NotFoundError
+    from screenwise.screening import read_queries
+
+    store = app.store
+    new = store.resolve_version(list_id, to_ref)
+    if from_ref is not None:
+        old = store.resolve_version(list_id, from_ref)
+    else:
+        older = [
+            v
+            for v in store.versions(list_id)
+            if v.loaded_at < new.loaded_at and v.version_id != new.version_id
+        ]
+        if not older:
+            raise NotFoundError(
+                f"list {list_id!r} has no version before {new.version_id}: give --from"
+            )
+        old = older[-1]
+    delta = diff_versions(store, old.version_id, new.version_id)
+    err_console.print(
+        f"{old.version_id} -> {new.version_id}: {len(delta.added)} added, {len(delta.changed)} changed"
+    )
+    screener = app.screener()
+    for result in screener.rescreen(
+        read_queries(path, columns=_parse_columns(columns)), delta, threshold=threshold
+    ):
+        lines = [_hit_line(result.query.id, h) for h in result.hits] or [
+            {"query_id": result.query.id, "hits": 0}
+        ]
+        for line in lines:
+            emit_json(line)

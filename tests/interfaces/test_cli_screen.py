@@ -1,0 +1,146 @@
+"""``screenwise screen | screen-file | explain | compare`` through CliRunner on a tiny store.
+
+The store is a temporary SQLite file holding one hand-built list version of three
+entities (a person, an organisation, a vessel), loaded through the store's public API.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from screenwise.cli.main import cli
+from screenwise.entities import make_entity
+from screenwise.sources.base import ParsedList, hash_contents
+from screenwise.store.versions import ListStore
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    kim = make_entity("us_ofac_sdn", "20157", "Person")
+    kim.add("name", "KIM, Jong Un")
+    kim.add("birthDate", "1984-01-08")
+    kim.add("program", "DPRK3")
+    emma = make_entity("us_ofac_sdn", "29857", "Organization")
+    emma.add("name", "EMMA LLC")
+    ship = make_entity("us_ofac_sdn", "9999", "Vessel")
+    ship.add("name", "SEA STAR")
+    ship.add("imoNumber", "9187629")
+    parsed = ParsedList(
+        list_id="us_ofac_sdn",
+        entities=[kim, emma, ship],
+        content_hash=hash_contents([b"fixture"]),
+        published=date(2023, 12, 28),
+        source="fixture",
+        format="fixture",
+    )
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with ListStore(url) as store:
+        store.load(parsed, force=True)
+    return url
+
+
+def run(db: str, tmp_path: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", db, "--data-dir", str(tmp_path / "data"), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_screen_json(db: str, tmp_path: Path) -> None:
+    data = json.loads(run(db, tmp_path, "screen", "Kim Jong-un", "--schema", "Person", "--json"))
+    assert data["hits"][0]["entity_id"] == "us_ofac_sdn-20157"
+    assert data["hits"][0]["match"] is True
+    assert data["hits"][0]["explanation"]["parts"][0]["how"] == "exact"
+
+
+def test_screen_table_and_no_hit(db: str, tmp_path: Path) -> None:
+    assert "1 hit(s)" in run(db, tmp_path, "screen", "KIM JONG UN", "--birth-date", "1984")
+    data = json.loads(run(db, tmp_path, "screen", "emma daniels", "--schema", "Person", "--json"))
+    assert data["hits"] == []
+
+
+def test_screen_file_csv_is_resumable(db: str, tmp_path: Path) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "id,full_name,dob\nc1,Kim Jong Un,1984\nc2,Jane Doe,1990\n", encoding="utf-8"
+    )
+    out = tmp_path / "hits.jsonl"
+    run(
+        db,
+        tmp_path,
+        "screen-file",
+        str(customers),
+        "-o",
+        str(out),
+        "--columns",
+        "name=full_name,birth_date=dob",
+        "--no-progress",
+    )
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {"query_id": "c2", "hits": 0} in lines
+    assert any(
+        line.get("entity_id") == "us_ofac_sdn-20157" and line["query_id"] == "c1" for line in lines
+    )
+    run(
+        db,
+        tmp_path,
+        "screen-file",
+        str(customers),
+        "-o",
+        str(out),
+        "--columns",
+        "name=full_name",
+        "--no-progress",
+    )
+    assert len(out.read_text().splitlines()) == len(lines)
+
+
+def test_screen_file_ftm_jsonl(db: str, tmp_path: Path) -> None:
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(
+        json.dumps(
+            {
+                "id": "q1",
+                "schema": "Vessel",
+                "properties": {"name": ["Sea Star"], "imoNumber": ["IMO 9187629"]},
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "hits.jsonl"
+    run(db, tmp_path, "screen-file", str(queries), "-o", str(out), "--no-progress")
+    line = json.loads(out.read_text().splitlines()[0])
+    assert line["entity_id"] == "us_ofac_sdn-9999" and line["score"] > 0.95
+
+
+def test_explain_shows_parts_and_features(db: str, tmp_path: Path) -> None:
+    output = run(
+        db,
+        tmp_path,
+        "explain",
+        "Kim Jong Un",
+        "us_ofac_sdn-20157",
+        "--schema",
+        "Person",
+        "--birth-date",
+        "1984-01-08",
+    )
+    assert "dob_day" in output and "exact" in output
+
+
+def test_compare_names_and_file(db: str, tmp_path: Path) -> None:
+    data = json.loads(
+        run(db, tmp_path, "compare", "ALQAEDA", "AL QAEDA", "--schema", "Organization", "--json")
+    )
+    assert data["match"] is True
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,schema,name1,name2\np1,Company,BELLETECH CORP,11420 CORP.\n", encoding="utf-8"
+    )
+    line = json.loads(run(db, tmp_path, "compare", "--file", str(pairs)))
+    assert line["pair_id"] == "p1" and line["match"] is False
