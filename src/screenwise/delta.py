@@ -26,6 +26,7 @@ __all__ = [
     "Delta",
     "EntityChange",
     "PropertyChange",
+    "apply_delta",
     "compare_entities",
     "diff_entities",
     "diff_versions",
@@ -233,6 +234,32 @@ def diff_entities(old: Iterable[ValueEntity], new: Iterable[ValueEntity]) -> Del
             delta.unchanged += 1
     delta.removed = [old_by_id[i] for i in sorted(old_by_id) if i not in new_by_id]
     return delta
+
+
+def apply_delta(
+    base: Iterable[ValueEntity], upserts: Iterable[ValueEntity], deleted: Iterable[str]
+) -> tuple[list[ValueEntity], Delta]:
+    """Apply a published delta (e.g. an FtM ``entities.delta.json``) to a base version.
+
+    Args:
+        base: the entities of the version the delta applies to.
+        upserts: entities added or modified by the delta (ADD / MOD); each replaces the
+            base entity with the same id.
+        deleted: ids removed by the delta (DEL); ids absent from the base are ignored.
+
+    Returns:
+        ``(entities, delta)``: the new version's entities ordered by id, and the
+        :class:`Delta` from the base to them.
+
+    Source: OpenSanctions delta files, https://www.opensanctions.org/docs/bulk/delta/
+    """
+    old = _by_id(base)
+    new = dict(old)
+    for entity_id in deleted:
+        new.pop(entity_id, None)
+    new.update(_by_id(upserts))
+    entities = [new[i] for i in sorted(new)]
+    return entities, diff_entities(old.values(), entities)
 
 
 def diff_versions(store: ListStore, old_version_id: str, new_version_id: str) -> Delta:

@@ -10,6 +10,9 @@ The library calls behind ``screenwise lists load``, ``screenwise lists fetch`` a
 * :func:`load_offline_or_fetch` - the offline snapshot directory when there is one, else a
   download.
 
+An FtM delta file (``entities.delta.json``) is applied to the active version of its list,
+so the new version holds the whole list (:func:`screenwise.delta.apply_delta`).
+
 Every version set is parsed and loaded on its own: a malformed file fails its own set
 (``status == "failed"``, with the parser's message naming file, line and field) and the
 others still load. Within one list, versions are loaded oldest first by publication date
@@ -27,10 +30,11 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
+from screenwise.delta import apply_delta
 from screenwise.errors import NotFoundError, ScreenwiseError
 from screenwise.settings import Settings, default_shared_lists_dir
 from screenwise.sources import FTM_KEY
-from screenwise.sources.base import ParsedList, Source
+from screenwise.sources.base import ParsedList, Source, hash_contents
 from screenwise.sources.discover import SkippedFile, VersionSet, discover
 from screenwise.sources.fetch import fetch_source
 from screenwise.store.versions import ListStore, LoadResult
@@ -45,6 +49,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: ``ParsedList.format`` of an FtM delta file (``screenwise.sources.ftm``).
+FTM_DELTA_FORMAT = "ftm-delta"
 
 #: Callback receiving one line of progress text (the CLI shows it through rich).
 Progress = Callable[[str], None]
@@ -182,9 +189,17 @@ def _load_sets(
                 )
             )
             continue
+        if parsed_list.format == FTM_DELTA_FORMAT:
+            parsed_list = _apply_ftm_delta(store, parsed_list)
         parsed.append((order, version_set, parsed_list, time.perf_counter() - started))
+    # Oldest first; undated last; a delta after the full files it applies to.
     parsed.sort(
-        key=lambda item: (item[2].published is None, item[2].published or date.min, item[0])
+        key=lambda item: (
+            item[2].published is None,
+            item[2].published or date.min,
+            item[2].format.startswith(FTM_DELTA_FORMAT),
+            item[0],
+        )
     )
     for order, version_set, parsed_list, parse_s in parsed:
         if progress:
@@ -194,6 +209,40 @@ def _load_sets(
         result.notes = list(version_set.notes)
         results.append(result)
     return results
+
+
+def _apply_ftm_delta(store: ListStore, parsed: ParsedList) -> ParsedList:
+    """Turn a parsed FtM delta file into a whole list version: active version + delta.
+
+    Without an active version of the list the delta is returned as it is (an incomplete
+    version holding only the delta's ADD/MOD entities).
+    """
+    deleted: list[str] = list(getattr(parsed, "deleted", []))
+    try:
+        base = store.active_version(parsed.list_id)
+    except NotFoundError:
+        parsed.warnings.append(
+            f"{parsed.source}: delta file without a loaded version of {parsed.list_id} to "
+            "apply it to; stored as a partial version holding the added and modified entities"
+        )
+        return parsed
+    entities, delta = apply_delta(store.iter_entities(base.version_id), parsed.entities, deleted)
+    counts = delta.counts()
+    return ParsedList(
+        list_id=parsed.list_id,
+        entities=entities,
+        content_hash=hash_contents([base.content_hash.encode(), parsed.content_hash.encode()]),
+        published=parsed.published or base.published,
+        source=f"{base.version_id} + {parsed.source}",
+        format=f"{FTM_DELTA_FORMAT}-applied",
+        files=dict(parsed.files),
+        warnings=[
+            *parsed.warnings,
+            f"delta applied to {base.version_id}: {counts['added']} added, "
+            f"{counts['changed']} changed, {counts['removed']} removed",
+        ],
+        complete=base.complete,
+    )
 
 
 def _parse_ftm(
