@@ -275,17 +275,18 @@ def extract_html(source: str, *, name: str = "<input>") -> Document:
     offsets = parser.offsets
     offsets.append(len(source))
 
-    extracted = trafilatura.bare_extraction(
+    document = trafilatura.bare_extraction(
         source,
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        as_dict=True,
     )
-    body_text = extracted.get("text") if isinstance(extracted, dict) else None
-    if not body_text or not body_text.strip():
+    extracted: dict[str, object] = {}
+    if document is not None:
+        extracted = document if isinstance(document, dict) else document.as_dict()
+    body_text = extracted.get("text")
+    if not isinstance(body_text, str) or not body_text.strip():
         raise InputError(f"{name}: no article found in the HTML page (no main text to screen)")
-    assert isinstance(extracted, dict)
     paragraphs = [line for line in body_text.split("\n") if line.strip()]
     body = _body_ranges(visible, paragraphs)
     warnings: list[str] = []

@@ -210,7 +210,14 @@ class _Scan:
             return self._accept_single(a, variants)
         significant = [k for k in range(a, b) if not is_stopword(t.core[k]) and len(t.core[k]) >= 2]
         acronyms = [k for k in significant if t.upper[k] and len(t.core[k]) <= 5]
-        if not acronyms and all(is_common_word(t.core[k], english=True) for k in significant):
+        persons = all(facts[v.entity_id].schema == "Person" for v in variants)
+        if persons and not t.cap[a]:
+            return []
+        if (
+            not persons
+            and not acronyms
+            and all(is_common_word(t.core[k], english=True) for k in significant)
+        ):
             if not all(t.cap[k] for k in significant) or self.embedded(a, b):
                 return []
             long_words = [k for k in significant if len(t.core[k]) >= 3]

@@ -33,7 +33,7 @@ __all__ = ["ScreenerLike", "build_document", "phrase_index_for", "screen_text"]
 log = logging.getLogger(__name__)
 
 #: Candidates scoring below this are not reported at all (not even as namesakes).
-REPORT_FLOOR = 0.4
+REPORT_FLOOR = 0.2
 _WS = re.compile(r"\s+")
 
 
