@@ -15,7 +15,7 @@ prefix    key                                                         weight
 ========  ==========================================================  ======
 
 A candidate's retrieval score is the sum over matched query keys of
-``weight * idf(key)`` (``idf = ln(N / df)``), best name per entity; the top ``limit``
+``weight * idf(key)`` (``idf = ln(1 + N / df)``), best name per entity; the top ``limit``
 entities go on to full scoring. Keys shared by more than :data:`MAX_DF_SHARE` of all names
 are skipped unless the query has nothing more specific. Retrieval never decides a hit; it
 only bounds the work (candidate recall is reported separately by the benchmark).
@@ -102,11 +102,11 @@ class CandidateIndex:
         return len(self.candidates)
 
     def idf(self, key: str) -> float:
-        """Return ``ln(N / df)`` of a key (0.0 for an unknown key)."""
+        """Return ``ln(1 + N / df)`` of a key (0.0 for an unknown key)."""
         posting = self._postings.get(key)
         if not posting:
             return 0.0
-        return math.log(self.size / len(posting))
+        return math.log(1.0 + self.size / len(posting))
 
     def query_keys(self, query: PreparedQuery) -> set[str]:
         """Return the retrieval keys of every name of a query."""
@@ -144,7 +144,7 @@ class CandidateIndex:
         name_scores: dict[int, float] = {}
         get = name_scores.get
         for key, posting in found:
-            weight = KEY_WEIGHTS[key[0]] * math.log(self.size / len(posting))
+            weight = KEY_WEIGHTS[key[0]] * math.log(1.0 + self.size / len(posting))
             for name_id in posting:
                 name_scores[name_id] = get(name_id, 0.0) + weight
         entity_scores: dict[int, float] = {}

@@ -472,7 +472,10 @@ def _row_query(row: Mapping[str, Any], columns: Mapping[str, str], line: int, pa
         if value is None or str(value).strip() == "":
             continue
         prop = _COLUMN_PROPS.get(field, field)
-        props.setdefault(prop, []).extend(v.strip() for v in str(value).split(";") if v.strip())
+        values = props.setdefault(prop, [])
+        for item in str(value).split(";"):
+            if item.strip() and item.strip() not in values:
+                values.append(item.strip())
     if not props.get("name"):
         raise QueryError(f"{path} line {line}: field {columns.get('name', 'name')!r} is empty")
     schema = str(row.get(columns.get("schema", "schema")) or "LegalEntity")
