@@ -58,7 +58,7 @@ __all__ = ["Found", "find_mentions"]
 _WORDS = "text_words.yml"
 _GAP_OK = re.compile(r"[ \t\u00a0\-‐‑–'’.]*\Z")
 _DEFINITION = re.compile(
-    r"^\s*\(\s*(?:the\s+|hereafter\s+|or\s+|a\.k\.a\.\s+|also\s+known\s+as\s+)?[\"“'‘]?"
+    r"\s*\(\s*(?:the\s+|hereafter\s+|or\s+|a\.k\.a\.\s+|also\s+known\s+as\s+)?[\"“'‘]?"
     r"([^()\"”’\n]{1,60}?)[\"”'’]?\s*\)"
 )
 #: Name score of a surname after a title or before a rule word, without a full mention.
@@ -162,6 +162,9 @@ class _Scan:
         word = t.core[k]
         if t.upper[k] or word.isdigit() or is_stopword(word) or is_title_word(word):
             return False
+        before = self.text[max(0, t.start[k] - 3) : t.start[k]].rstrip(" \t\"“'‘(")
+        if k == 0 or not before or before[-1] in ".!?:\n":
+            return False  # a sentence-initial capital says nothing
         return not is_country_phrase((word,))
 
     def embedded(self, a: int, b: int) -> bool:
@@ -252,12 +255,9 @@ class _Scan:
             if len(word) < 2 or not t.cap[a] or is_country_phrase((word,)):
                 continue
             frequency = zipf(word)
-            if (
-                len(word) <= 5
-                and variant.name.replace(".", "").isupper()
-                and len(variant.tokens[0]) <= 5
-            ):
-                if not t.upper[a] or frequency >= ACRONYM_MAX_ZIPF:
+            if t.upper[a] and len(word) <= 5:
+                # An acronym in the text: ambiguous unless rare.
+                if frequency >= ACRONYM_MAX_ZIPF:
                     continue
             elif frequency >= SINGLE_NAME_MAX_ZIPF:
                 continue

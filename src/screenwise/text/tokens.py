@@ -113,7 +113,7 @@ def tokenize_text(text: str, masked: list[tuple[int, int]] | None = None) -> Tok
                 core_end = start + len(found.group(1))
                 core_pieces = _normalize_word(found.group(1)) or pieces
         first = word[0]
-        cap = first.isupper() or not first.islower()
+        cap = first.isupper() or (first.isalpha() and not first.islower())
         upper = len(word) > 1 and word.isupper()
         last = len(pieces) - 1
         for k, piece in enumerate(pieces):
