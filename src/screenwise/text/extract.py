@@ -52,6 +52,8 @@ _HTML_SNIFF = re.compile(
     r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S
 )
 _WS = re.compile(r"\s+")
+#: A page whose main text has fewer words than this has no article.
+MIN_ARTICLE_WORDS = 10
 
 
 @dataclass
@@ -264,7 +266,8 @@ def extract_html(source: str, *, name: str = "<input>") -> Document:
         visible text), ``title``/``date``/``author`` the metadata trafilatura found.
 
     Raises:
-        InputError: when the page has no article (trafilatura finds no main text).
+        InputError: when the page has no article (trafilatura finds no main text, or one of
+            fewer than :data:`MIN_ARTICLE_WORDS` words).
     """
     import trafilatura
 
@@ -285,8 +288,11 @@ def extract_html(source: str, *, name: str = "<input>") -> Document:
     if document is not None:
         extracted = document if isinstance(document, dict) else document.as_dict()
     body_text = extracted.get("text")
-    if not isinstance(body_text, str) or not body_text.strip():
-        raise InputError(f"{name}: no article found in the HTML page (no main text to screen)")
+    if not isinstance(body_text, str) or len(body_text.split()) < MIN_ARTICLE_WORDS:
+        raise InputError(
+            f"{name}: no article found in the HTML page (main text has fewer than "
+            f"{MIN_ARTICLE_WORDS} words); nothing was screened"
+        )
     paragraphs = [line for line in body_text.split("\n") if line.strip()]
     body = _body_ranges(visible, paragraphs)
     warnings: list[str] = []
