@@ -29,7 +29,8 @@ properties (values sorted), so it changes exactly when the listed content change
 Every event (``opened``, ``rescreened``, ``suppressed``, ``decided``) is appended to the
 ``audit_event`` table together with the list id and list version id it happened under, the
 actor and the time. Decisions and audit events are append-only: the store exposes no update
-or delete for them, and on SQLite triggers reject ``UPDATE`` and ``DELETE`` on both tables.
+or delete for them, and triggers reject ``UPDATE`` and ``DELETE`` on both tables (on
+PostgreSQL ``TRUNCATE`` too).
 
 The tables live on the store's shared declarative ``Base`` (:mod:`screenwise.store.models`),
 so ``Base.metadata.create_all`` creates them with the list-version tables.
@@ -61,13 +62,13 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from screenwise.errors import NotFoundError, QueryError
 from screenwise.results import Explanation, Hit, Query, ScreeningResult
-from screenwise.store.models import Base
+from screenwise.store.models import Base, advisory_lock
 
 __all__ = [
     "DECISIONS",
@@ -107,8 +108,11 @@ def _now() -> datetime:
 
 
 def _utc(value: datetime) -> datetime:
-    """Attach UTC to a naive timestamp read back from SQLite (which drops the zone)."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    """Return a stored timestamp in UTC.
+
+    SQLite gives it back naive (stored as UTC); PostgreSQL in the session's time zone.
+    """
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _canonical(values: Iterable[str]) -> list[str]:
@@ -284,6 +288,24 @@ def _install_sqlite_guards(engine: Engine) -> None:
                 )
 
 
+def _install_postgres_guards(conn: Connection) -> None:
+    """Create PostgreSQL triggers that reject UPDATE, DELETE and TRUNCATE on the append-only
+    tables (statement-level ``BEFORE`` triggers, PostgreSQL manual "CREATE TRIGGER")."""
+    conn.exec_driver_sql(
+        "CREATE OR REPLACE FUNCTION screenwise_append_only() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; "
+        "END $$"
+    )
+    for table in _APPEND_ONLY_TABLES:
+        name = f"trg_{table}_append_only"
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION screenwise_append_only()"
+        )
+
+
 # --------------------------------------------------------------------------- results
 
 
@@ -403,14 +425,19 @@ class AlertStore:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._lock = threading.Lock()
         if create:
-            Base.metadata.create_all(
-                self.engine,
-                tables=[
-                    cast(Any, AlertRow).__table__,
-                    cast(Any, AlertDecisionRow).__table__,
-                    cast(Any, AuditEventRow).__table__,
-                ],
-            )
+            with self.engine.begin() as conn:
+                # Several processes opening a new PostgreSQL store at once create it once.
+                advisory_lock(conn, "schema")
+                Base.metadata.create_all(
+                    conn,
+                    tables=[
+                        cast(Any, AlertRow).__table__,
+                        cast(Any, AlertDecisionRow).__table__,
+                        cast(Any, AuditEventRow).__table__,
+                    ],
+                )
+                if conn.dialect.name == "postgresql":
+                    _install_postgres_guards(conn)
             if self.engine.dialect.name == "sqlite":
                 _install_sqlite_guards(self.engine)
 
@@ -483,6 +510,8 @@ class AlertStore:
         fingerprint = entity_fingerprint(hit.schema_name, hit.properties)
         now = _now()
         with self._write() as session:
+            # The lock above is per process; this one orders processes sharing a server.
+            advisory_lock(session, f"alert:{key}:{hit.entity_id}")
             latest = session.scalars(
                 select(AlertRow)
                 .where(AlertRow.query_key == key, AlertRow.entity_id == hit.entity_id)

@@ -19,6 +19,7 @@ Tables:
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -32,8 +33,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 __all__ = [
     "STATUS_ACTIVE",
@@ -42,6 +46,7 @@ __all__ = [
     "Base",
     "EntityRow",
     "ListVersionRow",
+    "advisory_lock",
 ]
 
 #: The version currently served for its list (at most one per list).
@@ -131,3 +136,25 @@ class EntityRow(Base):
 
     def __repr__(self) -> str:
         return f"<EntityRow {self.version_id} {self.entity_id}>"
+
+
+def advisory_lock(bind: Session | Connection, name: str) -> None:
+    """Serialise one kind of write across processes until the current transaction ends.
+
+    On PostgreSQL this takes a transaction-scoped advisory lock
+    (``pg_advisory_xact_lock``, PostgreSQL manual, "Advisory Lock Functions") keyed by the
+    first 8 bytes of ``sha256(name)``; other transactions asking for the same name wait
+    until this one commits or rolls back, and then see its writes (READ COMMITTED). Used
+    for the load and promotion of one list (``list:<list id>``), for the alerts of one
+    query and entity, and for creating the schema. On SQLite (and other backends) it does
+    nothing: SQLite lets one writer in at a time.
+
+    Args:
+        bind: a session or connection inside the transaction to protect.
+        name: what is locked, e.g. ``list:us_ofac_sdn``.
+    """
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    if dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big", signed=True)
+    bind.execute(select(func.pg_advisory_xact_lock(key)))

@@ -27,6 +27,10 @@ Loading follows one fixed order, inside one database transaction:
    whole transaction back: the previous active version keeps serving and nothing of the
    new version remains.
 
+Loads and promotions of one list are serialised across processes (on PostgreSQL by a
+transaction-scoped advisory lock per list, see ``models.advisory_lock``; on SQLite by its
+single-writer lock), so concurrent loads apply these rules one after the other.
+
 The design follows the "last successful" rule of FollowTheMoney/OpenSanctions data
 publishing and yente's index alias rollover: a new version can only fail safe.
 """
@@ -60,6 +64,7 @@ from screenwise.store.models import (
     Base,
     EntityRow,
     ListVersionRow,
+    advisory_lock,
 )
 
 __all__ = [
@@ -253,7 +258,10 @@ class ListStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _make_engine(url)
-        Base.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            # Several processes opening a new PostgreSQL store at once create it once.
+            advisory_lock(conn, "schema")
+            Base.metadata.create_all(conn)
         _add_missing_columns(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -310,6 +318,9 @@ class ListStore:
     def _load(self, parsed: ParsedList, *, force: bool, files_sha256: str | None) -> LoadResult:
         list_id = parsed.list_id
         with self.session() as session, session.begin():
+            # Loads of one list from several processes run one after the other, so each
+            # sees the active version and the content hashes the previous one committed.
+            advisory_lock(session, f"list:{list_id}")
             active = _active_row(session, list_id)
             previous = active.version_id if active else None
             existing = session.scalars(
@@ -423,6 +434,8 @@ class ListStore:
             row = session.get(ListVersionRow, version_id)
             if row is None:
                 raise NotFoundError(f"list version {version_id!r} not found")
+            advisory_lock(session, f"list:{row.list_id}")
+            session.refresh(row)
             if row.status == STATUS_ACTIVE:
                 return ListVersion.from_row(row)
             active = _active_row(session, row.list_id)
@@ -681,7 +694,8 @@ def _gc_paused() -> Iterator[None]:
 
 def _utc(value: datetime) -> datetime:
     # SQLite returns naive datetimes even for DateTime(timezone=True): they are stored UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    # PostgreSQL returns them in the session's time zone: convert.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _active_row(session: Session, list_id: str) -> ListVersionRow | None:
