@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from screenwise.text.extract import Document
 from screenwise.text.wordlists import load_wordlist, phrase_list
@@ -79,6 +80,7 @@ def markup_ranges(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _MARKUP.finditer(text)]
 
 
+@cache
 def _phrase_pattern(key: str) -> re.Pattern[str]:
     phrases = phrase_list(_FILE, key)
     body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
@@ -135,9 +137,10 @@ def _line_reason(visible: str, raw: str) -> str:
         return "markup" if raw.strip() else ""
     if len(words) <= 12 and _phrase_pattern("LINE_PHRASES").search(stripped):
         return "share/follow/navigation"
-    leftover = _WORD.findall(_DATE_TOKENS.sub(" ", stripped))
-    if len(leftover) <= 1 and len(words) >= 2 and len(leftover) < len(words) / 2:
-        return "date stamp or byline"
+    if 2 <= len(words) <= 25:
+        leftover = _WORD.findall(_DATE_TOKENS.sub(" ", stripped))
+        if len(leftover) <= 1 and len(leftover) < len(words) / 2:
+            return "date stamp or byline"
     if len(_SEPARATORS.findall(f" {stripped} ")) >= 3 or (
         stripped.startswith("|") and len(words) <= 12
     ):

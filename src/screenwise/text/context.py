@@ -85,12 +85,24 @@ def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))
 
 
+@cache
+def _role_starts() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    starts: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for group, phrases in _role_groups().items():
+        for phrase in phrases:
+            if phrase:
+                starts.setdefault(phrase[0], []).append((phrase, group))
+    return starts
+
+
 def _groups_in(tokens: list[str]) -> set[str]:
-    return {
-        group
-        for group, phrases in _role_groups().items()
-        if any(phrase and _contains(tokens, phrase) for phrase in phrases)
-    }
+    starts = _role_starts()
+    found: set[str] = set()
+    for i, token in enumerate(tokens):
+        for phrase, group in starts.get(token, ()):
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                found.add(group)
+    return found
 
 
 def role_groups_of(tokens: list[str]) -> set[str]:

@@ -87,6 +87,7 @@ def find_sanctioned_countries(tokens: Tokens, body: list[tuple[int, int]]) -> li
     """
     table = sanctioned_phrases()
     max_len = _max_len("SANCTIONED")
+    firsts = {phrase[0] for phrase in table}
     found: list[str] = []
     b = 0
     i = 0
@@ -97,7 +98,7 @@ def find_sanctioned_countries(tokens: Tokens, body: list[tuple[int, int]]) -> li
             b += 1
         if b >= len(body):
             break
-        if start < body[b][0]:
+        if start < body[b][0] or tokens.norm[i] not in firsts:
             i += 1
             continue
         hit = match_phrase_at(tokens, i, table, max_len)

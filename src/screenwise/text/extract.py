@@ -24,6 +24,7 @@ Python's ``html.parser``); trafilatura documentation, https://trafilatura.readth
 
 from __future__ import annotations
 
+import bisect
 import html
 import logging
 import re
@@ -101,11 +102,9 @@ class Document:
 
     def region_of(self, start: int, end: int) -> str:
         """Return ``body`` when ``[start, end)`` lies inside a body range, else ``boilerplate``."""
-        for b_start, b_end in self.body:
-            if b_start <= start and end <= b_end:
-                return "body"
-            if b_start >= end:
-                break
+        k = bisect.bisect_right(self.body, (start, len(self.text) + 1)) - 1
+        if k >= 0 and self.body[k][0] <= start and end <= self.body[k][1]:
+            return "body"
         return "boilerplate"
 
     @property

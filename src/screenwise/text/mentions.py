@@ -48,6 +48,7 @@ from screenwise.text.guards import (
     is_stopword,
     is_title_word,
     zipf,
+    zipf_en,
 )
 from screenwise.text.phrases import KIND_SCORES, NameVariant, PhraseIndex, _deletion_keys
 from screenwise.text.tokens import Tokens
@@ -138,21 +139,33 @@ class _Scan:
         self.t = tokens
         self.index = index
         self.n = len(tokens)
+        # run_end[k]: last token index reachable from k without crossing a break.
+        self.run_end = self._runs()
+        self.defined_first: set[str] = set()
+
+    def _runs(self) -> list[int]:
+        t = self.t
+        text = self.text
+        n = self.n
+        run_end = [0] * n
+        last = n - 1
+        for k in range(n - 1, -1, -1):
+            if k < n - 1:
+                gap = text[t.end[k] : t.start[k + 1]]
+                joined = not gap or (
+                    _GAP_OK.match(gap) is not None
+                    and ("." not in gap or t.end[k] - t.start[k] <= 3)
+                )
+                if not joined:
+                    last = k
+            run_end[k] = last
+        return run_end
 
     # -- token helpers -------------------------------------------------------------------
 
     def gap_ok(self, a: int, b: int) -> bool:
         """True when tokens a..b-1 are joined only by spaces, hyphens or abbreviation dots."""
-        t = self.t
-        for k in range(a, b - 1):
-            gap = self.text[t.end[k] : t.start[k + 1]]
-            if not gap:
-                continue
-            if not _GAP_OK.match(gap):
-                return False
-            if "." in gap and t.end[k] - t.start[k] > 3:
-                return False
-        return True
+        return b - 1 <= self.run_end[a] if a < self.n else False
 
     def is_namey(self, k: int) -> bool:
         """True when token k is a capitalised word that can be part of another proper name."""
@@ -271,10 +284,19 @@ class _Scan:
     def exact_at(self, i: int) -> Found | None:
         t = self.t
         index = self.index
-        lengths = set(index.lengths.get(t.norm[i], ())) | set(index.lengths.get(t.core[i], ()))
-        for length in sorted(lengths, reverse=True):
+        lengths = index.lengths.get(t.norm[i], ())
+        if t.possessive[i]:
+            lengths = tuple(sorted({*lengths, *index.lengths.get(t.core[i], ())}, reverse=True))
+        if not lengths:
+            return None
+        limit = self.run_end[i] + 1
+        pairs = index.pairs
+        second = (t.norm[i + 1], t.core[i + 1]) if i + 1 < limit else ("", "")
+        first = (t.norm[i], t.core[i])
+        has_pair = any((f, s) in pairs for f in first for s in second)
+        for length in lengths:
             b = i + length
-            if b > self.n or not self.gap_ok(i, b):
+            if b > limit or (length > 1 and not has_pair):
                 continue
             heads = [t.norm[i : b - 1]]
             if length > 1 and t.possessive[i]:
@@ -363,10 +385,18 @@ class _Scan:
         return found
 
     def pass_one(self) -> list[Found]:
+        t = self.t
+        lengths = self.index.lengths
+        rare = [t.cap[k] and zipf_en(t.core[k]) < COMMON_ZIPF for k in range(self.n)]
         spans: list[Found] = []
         i = 0
-        while i < self.n:
-            found = self.exact_at(i) or self.fuzzy_at(i)
+        n = self.n
+        while i < n:
+            found = None
+            if t.norm[i] in lengths or t.possessive[i]:
+                found = self.exact_at(i)
+            if found is None and t.cap[i] and any(rare[i : i + 4]):
+                found = self.fuzzy_at(i)
             if found is None:
                 i += 1
                 continue
@@ -428,6 +458,7 @@ class _Scan:
                     continue
             kept.append(found)
         spans = kept
+        self.defined_first = {key[0] for key, value in defined.items() if value[1] is not None}
         covered = [False] * self.n
         for found in spans:
             for k in range(found.first, found.last):
@@ -490,6 +521,8 @@ class _Scan:
         self, i: int, defined: dict[tuple[str, ...], tuple[int, list[str] | None]]
     ) -> Found | None:
         t = self.t
+        if t.norm[i] not in self.defined_first and t.core[i] not in self.defined_first:
+            return None
         for length in (4, 3, 2, 1):
             b = i + length
             if b > self.n or not self.gap_ok(i, b):

@@ -107,6 +107,8 @@ class PhraseIndex:
         deletions: deletion key -> one-token organisation variants (SymSpell, distance 2).
         facts: entity id -> :class:`EntityFacts`.
         surnames: person surname token -> entity ids.
+        pairs: the first two tokens of every phrase of two tokens or more (a fast filter).
+        name_tokens: every token of the phrases of two to four tokens (fuzzy filter).
     """
 
     phrases: dict[tuple[str, ...], list[NameVariant]]
@@ -115,6 +117,8 @@ class PhraseIndex:
     deletions: dict[str, list[NameVariant]]
     facts: dict[str, EntityFacts]
     surnames: dict[str, list[str]]
+    pairs: set[tuple[str, str]]
+    name_tokens: set[str]
 
     def __len__(self) -> int:
         return len(self.phrases)
@@ -293,5 +297,7 @@ def build_phrase_index(entities: Mapping[str, ValueEntity] | Iterable[ValueEntit
                 for key1 in _deletion_keys(tokens[0]):
                     deletions.setdefault(key1, []).extend(org_variants)
     lengths = {first: tuple(sorted(s, reverse=True)) for first, s in lengths_sets.items()}
+    pairs = {(tokens[0], tokens[1]) for tokens in phrases if len(tokens) >= 2}
+    name_tokens = {tok for tokens in phrases if 2 <= len(tokens) <= 4 for tok in tokens}
     log.info("phrase index: %d phrases over %d entities", len(phrases), len(facts))
-    return PhraseIndex(phrases, lengths, wildcards, deletions, facts, surnames)
+    return PhraseIndex(phrases, lengths, wildcards, deletions, facts, surnames, pairs, name_tokens)

@@ -88,41 +88,62 @@ def tokenize_text(text: str, masked: list[tuple[int, int]] | None = None) -> Tok
             cursor = end
         parts.append(text[cursor:])
         text = "".join(parts)
+    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    infos = [_word_info(word) for word, _s, _e in words]
+    if all(info[6] for info in infos):
+        # Fast path: every word normalises to exactly one token.
+        kept = [(w, info) for w, info in zip(words, infos, strict=True) if info[0]]
+        return Tokens(
+            norm=[info[0][0] for _w, info in kept],
+            core=[info[1][0] for _w, info in kept],
+            core_end=[w[1] + info[2] for w, info in kept],
+            start=[w[1] for w, _info in kept],
+            end=[w[2] for w, _info in kept],
+            cap=[info[4] for _w, info in kept],
+            upper=[info[5] for _w, info in kept],
+            possessive=[info[3] for _w, info in kept],
+        )
     tokens = Tokens()
-    norm_append = tokens.norm.append
-    core_append = tokens.core.append
-    core_end_append = tokens.core_end.append
-    start_append = tokens.start.append
-    end_append = tokens.end.append
-    cap_append = tokens.cap.append
-    upper_append = tokens.upper.append
-    poss_append = tokens.possessive.append
-    for match in _WORD.finditer(text):
-        word = match.group()
-        start, end = match.span()
-        pieces = _normalize_word(word)
-        if not pieces:
-            continue
-        core_pieces = pieces
-        core_end = end
-        possessive = False
-        if len(word) > 2 and word[-2] in "'’ʼ" and word[-1] in "sS":
-            found = _POSSESSIVE.match(word)
-            if found:
-                possessive = True
-                core_end = start + len(found.group(1))
-                core_pieces = _normalize_word(found.group(1)) or pieces
-        first = word[0]
-        cap = first.isupper() or (first.isalpha() and not first.islower())
-        upper = len(word) > 1 and word.isupper()
+    for (_word, start, end), info in zip(words, infos, strict=True):
+        pieces, core_pieces, core_len, possessive, cap, upper, _single = info
         last = len(pieces) - 1
         for k, piece in enumerate(pieces):
-            norm_append(piece)
-            core_append(core_pieces[-1] if k == last and possessive else piece)
-            start_append(start)
-            end_append(end)
-            core_end_append(core_end if k == last else end)
-            cap_append(cap)
-            upper_append(upper)
-            poss_append(possessive)
+            tokens.norm.append(piece)
+            tokens.core.append(core_pieces[-1] if k == last else piece)
+            tokens.start.append(start)
+            tokens.end.append(end)
+            tokens.core_end.append(start + core_len if k == last else end)
+            tokens.cap.append(cap)
+            tokens.upper.append(upper)
+            tokens.possessive.append(possessive)
     return tokens
+
+
+_INFO_CACHE: dict[str, tuple[tuple[str, ...], tuple[str, ...], int, bool, bool, bool, bool]] = {}
+
+
+def _word_info(
+    word: str,
+) -> tuple[tuple[str, ...], tuple[str, ...], int, bool, bool, bool, bool]:
+    """Return (pieces, core pieces, core length, possessive, cap, upper, single-or-empty)."""
+    info = _INFO_CACHE.get(word)
+    if info is not None:
+        return info
+    pieces = _normalize_word(word)
+    core_pieces = pieces
+    core_len = len(word)
+    possessive = False
+    if pieces and len(word) > 2 and word[-2] in "'’ʼ" and word[-1] in "sS":
+        found = _POSSESSIVE.match(word)
+        if found:
+            possessive = True
+            core_len = len(found.group(1))
+            core_pieces = _normalize_word(found.group(1)) or pieces
+    first = word[0]
+    cap = first.isupper() or (first.isalpha() and not first.islower())
+    upper = len(word) > 1 and word.isupper()
+    single = len(pieces) <= 1 and len(core_pieces) <= 1
+    info = (pieces, core_pieces, core_len, possessive, cap, upper, single)
+    if len(_INFO_CACHE) < 500_000:
+        _INFO_CACHE[word] = info
+    return info
