@@ -143,7 +143,11 @@ def lists_group(ctx: click.Context, as_json: bool) -> None:
 
 @lists_group.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--list-id", help="Only load files of this list (e.g. us_ofac_sdn).")
+@click.option(
+    "--list-id",
+    help="Only load files of this list (e.g. us_ofac_sdn); for FtM JSON files, the list id "
+    "to give their entities.",
+)
 @click.option(
     "--published",
     type=click.DateTime(formats=["%Y-%m-%d"]),
