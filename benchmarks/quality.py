@@ -5,7 +5,8 @@ Loads the evaluation configuration (EVAL.md), screens every query of
 re-scores the same top-50 candidates of every query and the same pairs with logic-v2
 (when it runs here), and prints the same tables for both. Offline; prints, asserts nothing.
 
-Usage: ``python benchmarks/quality.py [--sample N]`` (every N-th query, default 1 = all).
+Usage: ``python benchmarks/quality.py [--sample N] [--skip-logic-v2]`` (every N-th query,
+default 1 = all; ``--skip-logic-v2`` prints screenwise's tables only, which is much faster).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from screenwise.screening import Screener, compare_names
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sample", type=int, default=1, help="use every N-th query")
+    parser.add_argument(
+        "--skip-logic-v2", action="store_true", help="skip the slow logic-v2 comparison"
+    )
     args = parser.parse_args()
     console = Console(width=160)
     shared = shared_dir()
@@ -56,6 +60,8 @@ def main() -> None:
     console.print(f"screenwise scored in {time.perf_counter() - started:.1f} s")
     report = build_names_report(screener.algorithm, screener.threshold, pairs, outcomes)
     report.render(console)
+    if args.skip_logic_v2:
+        return
 
     logic_v2, description = load_logic_v2()
     if logic_v2 is None:
