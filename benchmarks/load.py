@@ -14,7 +14,8 @@ Usage::
 
 Names come from the labelled queries of ``eval/names/queries.jsonl`` (first name of each
 query, schema kept), shuffled with a fixed seed. The server runs with the rate limit off
-(one client address sends everything) and the JSON access log at WARNING level.
+(one client address sends everything), the JSON access log at WARNING level and one
+worker process per CPU (``--workers``).
 """
 
 from __future__ import annotations
@@ -63,11 +64,9 @@ def load_names(shared: Path, seed: int = 7) -> list[tuple[str, str]]:
     return pairs
 
 
-def serve(port: int) -> None:
-    """Child process: load the evaluation lists and run uvicorn on 127.0.0.1:port."""
+def bench_app() -> Any:
+    """uvicorn factory (one call per worker): the app over the evaluation lists."""
     import logging
-
-    import uvicorn
 
     from screenwise.api.app import create_app
     from screenwise.evaluation import load_eval_config
@@ -78,8 +77,23 @@ def serve(port: int) -> None:
     logging.basicConfig(level=logging.WARNING)
     settings = Settings(rate_limit_per_minute=0)
     screener = Screener.from_parsed(load_eval_config(shared_dir()), settings=settings)
-    app = create_app(settings, screener=screener, alerts=AlertStore("sqlite://"))
-    uvicorn.run(app, host=HOST, port=port, access_log=False, log_level="warning")
+    return create_app(settings, screener=screener, alerts=AlertStore("sqlite://"))
+
+
+def serve(port: int, workers: int) -> None:
+    """Child process: run uvicorn on 127.0.0.1:port with ``workers`` worker processes."""
+    import uvicorn
+
+    uvicorn.run(
+        "load:bench_app",
+        factory=True,
+        app_dir=str(Path(__file__).resolve().parent),
+        host=HOST,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+    )
 
 
 def _free_port() -> int:
@@ -155,11 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=200, help="concurrent clients")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--port", type=int, default=0, help="port (0 = a free one)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server worker processes (default: one per CPU)")
     parser.add_argument("--ready-timeout", type=float, default=600.0, help="seconds")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
-        serve(args.port)
+        serve(args.port, args.workers)
         return 0
     if not 1 <= args.clients <= 2000 or not 0 < args.duration <= 3600:
         parser.error("clients must be 1..2000 and duration 0..3600 s")
@@ -169,12 +185,15 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://{HOST}:{port}"
     print(f"platform: {platform.platform()}, Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs")
-    print(f"server: uvicorn on {base}, lists of the EVAL.md evaluation configuration")
+    print(f"server: uvicorn on {base}, {args.workers} worker(s), lists of the EVAL.md "
+          "evaluation configuration")
     print(f"load: {args.clients} concurrent clients, {args.duration:.0f} s, "
           f"{len(names)} distinct single-name /match queries")
     env = dict(os.environ, SCREENWISE_SHARED=str(shared))
     child = subprocess.Popen(
-        [sys.executable, __file__, "--serve", "--port", str(port)], env=env, cwd=str(REPO)
+        [sys.executable, __file__, "--serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        cwd=str(REPO),
     )
     try:
         ready_s = asyncio.run(_wait_ready(base, args.ready_timeout))

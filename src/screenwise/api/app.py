@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from screenwise.screening import Screener
     from screenwise.store.versions import ListStore
 
-__all__ = ["AppState", "create_app", "get_state"]
+__all__ = ["AppState", "app_from_env", "create_app", "get_state", "review_secret"]
 
 log = logging.getLogger("screenwise.api")
 
@@ -205,14 +205,12 @@ def create_app(
         store = ListStore(settings.db_url)
     if alerts is None:
         alerts = AlertStore(store.engine if store is not None else settings.db_url)
-    import secrets
-
     state = AppState(
         settings=settings,
         store=store,
         alerts=alerts,
         keys=ApiKeys(load_api_keys(settings)),
-        csrf_secret=secrets.token_bytes(32),
+        csrf_secret=review_secret(settings),
     )
     if screener is not None:
         state.set_screener(screener)
@@ -259,6 +257,48 @@ def create_app(
         max_body_bytes=settings.max_text_bytes,
     )
     return app
+
+
+def review_secret(settings: Settings) -> bytes:
+    """Return the secret signing the review forms, shared by every worker process.
+
+    Kept in ``<data_dir>/review-secret`` (32 random bytes, mode 0600), created on first
+    use; when the data directory is not writable, a per-process secret is used (forms then
+    only work against the process that served them).
+    """
+    import os
+    import secrets
+
+    path = Path(settings.data_dir) / "review-secret"
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    fresh = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(fresh)
+        return fresh
+    except FileExistsError:
+        return path.read_bytes()
+    except OSError as exc:
+        log.warning("cannot keep the review form secret in %s (%s); using a per-process one",
+                    path, exc)
+        return fresh
+
+
+def app_from_env() -> FastAPI:
+    """Build the app from ``SCREENWISE_*`` environment variables (uvicorn factory).
+
+    Used by ``screenwise serve --workers N``: each worker process builds its own app
+    and loads the lists from the store.
+    """
+    from_env: dict[str, Any] = {}
+    return create_app(Settings(**from_env))
 
 
 def _version() -> str:

@@ -70,8 +70,6 @@ MAX_LIMIT = 500
 MAX_OFFSET = 10_000
 #: Most entity ids in ``exclude_entity_ids`` (yente's limit).
 MAX_EXCLUDED_IDS = 50
-#: Queries run inline on the event loop up to this count; larger requests use a thread.
-INLINE_QUERIES = 4
 
 PropertyValues = Annotated[
     str | Annotated[list[Annotated[str, Field(max_length=MAX_VALUE_CHARS)]], Field(max_length=MAX_VALUES)],
@@ -542,10 +540,7 @@ async def match(
             for query in queries
         ]
 
-    if len(queries) <= INLINE_QUERIES:
-        results = run()
-    else:
-        results = await run_in_threadpool(run)
+    results = await run_in_threadpool(run)
     responses: dict[str, Any] = {}
     excluded_ids = set(exclude_entity_ids)
     excluded_schema = set(exclude_schema)

@@ -8,6 +8,7 @@ are configured (``SCREENWISE_API_KEYS`` or ``SCREENWISE_API_KEYS_FILE``).
 from __future__ import annotations
 
 import logging
+import os
 
 import click
 
@@ -38,10 +39,14 @@ def check_bind(host: str, keys: list[str]) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="TCP port.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (screening is CPU-bound: use one per core).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True,
               help="Write the JSON access log (one line per request) to stderr.")
 @pass_app
-def serve_command(app: AppContext, host: str, port: int, access_log: bool) -> None:
+def serve_command(
+    app: AppContext, host: str, port: int, workers: int, access_log: bool
+) -> None:
     """Serve the HTTP API and the review pages.
 
     Routes: /match/{dataset} and /search/{dataset} (yente-compatible), /screen/batch,
@@ -64,6 +69,23 @@ def serve_command(app: AppContext, host: str, port: int, access_log: bool) -> No
         access = logging.getLogger("screenwise.access")
         access.addHandler(handler)
         access.propagate = False
-    application = create_app(settings)
-    err_console.print(f"serving on http://{host}:{port} (lists load in the background)")
-    uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning")
+    err_console.print(
+        f"serving on http://{host}:{port} with {workers} worker(s) (lists load in the background)"
+    )
+    if workers == 1:
+        uvicorn.run(
+            create_app(settings), host=host, port=port, access_log=False, log_level="warning"
+        )
+        return
+    # Worker processes build their own app from the environment.
+    os.environ["SCREENWISE_DB"] = settings.db_url
+    os.environ["SCREENWISE_DATA_DIR"] = str(settings.data_dir)
+    uvicorn.run(
+        "screenwise.api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+    )
