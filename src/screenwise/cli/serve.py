@@ -88,4 +88,6 @@ def serve_command(
         workers=workers,
         access_log=False,
         log_level="warning",
+        # screening is CPU-bound: a busy worker must not be restarted for a slow health ping
+        timeout_worker_healthcheck=120,
     )
