@@ -87,7 +87,8 @@ def run_together(jobs: list[Callable[[], T]]) -> list[T | BaseException]:
         except BaseException as exc:  # collected and asserted on by the caller
             out[i] = exc
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(jobs))]
+    # Daemon threads: a job stuck past the join timeout fails the test, never hangs the run.
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(jobs))]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -480,3 +481,26 @@ def test_audit_trail_is_append_only_postgres(pg_url: str, sql: str) -> None:
         assert len(alerts.decisions(outcome.alert_id)) == 1
     finally:
         alerts.close()
+
+
+def test_connections_ended_by_the_server_are_replaced_postgres(pg_url: str) -> None:
+    # A server restart or an idle-session timeout ends pooled connections; the next call
+    # must reconnect instead of failing.
+    with ListStore(pg_url) as store:
+        alerts = AlertStore(pg_url)
+        try:
+            loaded = store.load(parsed(people(2)))
+            (outcome,) = alerts.record_result(result(hit()))
+            with store.engine.connect() as conn:
+                ended = conn.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).scalar()
+            assert ended is not None and ended >= 1
+            assert loaded.version is not None
+            assert store.active_version(LIST).version_id == loaded.version.version_id
+            assert alerts.get_alert(outcome.alert_id).status == "open"
+        finally:
+            alerts.close()

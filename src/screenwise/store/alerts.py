@@ -394,7 +394,8 @@ class HitOutcome(BaseModel):
 def _make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url)
+        # Checks pooled connections before use, so a restarted server costs no failed request.
+        return create_engine(url, pool_pre_ping=True)
     database = parsed.database or ""
     if database in ("", ":memory:"):
         # One shared connection, so every session sees the same in-memory database.
