@@ -14,6 +14,8 @@
 # root the server runs as the `postgres` system user (created by Debian's package).
 # PostgreSQL is installed with apt-get only when no server binaries are found.
 #
+# $SCREENWISE_PG_DIR must be a path the `postgres` user can reach (not under /root).
+#
 # Idempotent: a running cluster is reused (same URL); a cluster that is not running (for
 # example after a reboot or a killed session) is wiped and created afresh. Concurrent
 # calls are serialised with flock. Progress goes to stderr; stdout carries only the URL.
@@ -67,8 +69,11 @@ as_owner() {
     fi
 }
 
+# A port the kernel reports free on 127.0.0.1 (a random high port without python3); a port
+# taken between this check and the server's bind makes start_cluster try another.
 free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
+        printf '%s\n' "$((20000 + RANDOM % 40000))"
 }
 
 url() {
