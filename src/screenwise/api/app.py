@@ -120,8 +120,11 @@ class AppState:
             self._stop.wait(LOAD_RETRY_S)
 
 
-def get_state(request: Request) -> AppState:
-    """Return the :class:`AppState` of the application serving ``request``."""
+async def get_state(request: Request) -> AppState:
+    """Return the :class:`AppState` of the application serving ``request``.
+
+    A coroutine, so FastAPI resolves it on the event loop instead of a worker thread.
+    """
     state: AppState = request.app.state.screenwise
     return state
 
