@@ -44,7 +44,13 @@ def alerts_command(
         return
     table = Table(title=f"alerts ({status})", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("id", "status", "score", "entity", "screened", "list version", "opened"):
-        table.add_column(column, justify="right" if column in ("id", "score") else "left")
+        # ids and versions wrap instead of being cut short: a truncated id is useless
+        table.add_column(
+            column,
+            justify="right" if column in ("id", "score") else "left",
+            overflow="fold",
+            no_wrap=column in ("id", "score", "entity"),
+        )
     for a in alerts:
         table.add_row(
             str(a.id),
@@ -53,7 +59,7 @@ def alerts_command(
             f"{a.caption}\n{a.entity_id}",
             " / ".join(a.query.names) + (f"\n{a.query.id}" if a.query.id else ""),
             a.list_version_id,
-            a.created_at.strftime("%Y-%m-%d %H:%M"),
+            a.created_at.strftime("%Y-%m-%d"),
         )
     console.print(table)
 
@@ -96,7 +102,7 @@ def audit_command(
         return
     table = Table(title="audit trail", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("#", "when (UTC)", "alert", "event", "list version", "actor", "detail"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for e in events:
         detail = e.detail.get("reason") or e.detail.get("comment") or ""
         if e.event == "decided":
