@@ -182,6 +182,24 @@ def test_alert_routes_errors(client: TestClient) -> None:
 # --------------------------------------------------------------------------- text
 
 
+ARTICLE = "Kim Jong Un met Vladimir Putin in Vladivostok on Tuesday."
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_text_route_finds_mentions_with_offsets(client: TestClient, as_json: bool) -> None:
+    if as_json:
+        response = client.post("/screen/text", json={"text": ARTICLE})
+    else:
+        response = client.post("/screen/text", content=ARTICLE.encode(),
+                               headers={"content-type": "text/plain"})
+    assert response.status_code == 200
+    mentions = response.json()["mentions"]
+    kim = next(m for m in mentions if m["entity_id"] == "us_ofac_sdn-2")
+    assert (kim["text"], kim["start"], kim["end"]) == ("Kim Jong Un", 0, 11)
+    assert ARTICLE[kim["start"]:kim["end"]] == kim["text"]
+    assert kim["match"] is True
+
+
 def test_text_route_refuses_bad_inputs(client: TestClient) -> None:
     unsupported = client.post("/screen/text", content=b"x", headers={"content-type": "image/png"})
     assert unsupported.status_code == 415
