@@ -96,6 +96,8 @@ def serve(port: int, workers: int) -> None:
         # Under full CPU load a worker can miss uvicorn's default 5 s health ping and be
         # restarted mid-run; screening is CPU-bound by design, so allow more.
         timeout_worker_healthcheck=120,
+        # queued requests can keep a pooled connection idle longer than the 5 s default
+        timeout_keep_alive=120,
     )
 
 
