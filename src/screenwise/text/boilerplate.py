@@ -44,6 +44,8 @@ _MARKUP = re.compile(
     r"|\b(?:https?://|www\.)[^\s<>\"')\]]+",  # bare URLs
     re.S,
 )
+#: Characters without which a line holds no markup (a fast pre-check for _MARKUP).
+_MARKUP_HINT = re.compile(r"[<&/]|\]\(|www\.")
 _AD_PLACEHOLDER = re.compile(r"^\s*\[ad_\d+\]\s*$", re.I)
 _WORD = re.compile(r"[^\W_]+", re.U)
 _DATE_TOKENS = re.compile(
@@ -127,12 +129,11 @@ def _front_matter(text: str) -> tuple[int, list[tuple[int, int]], dict[str, str]
     return end, title_ranges, meta
 
 
-def _line_reason(visible: str, raw: str) -> str:
-    """Return why a whole line is furniture, or "" when it is body."""
+def _line_reason(visible: str, raw: str, words: list[str]) -> str:
+    """Return why a whole line is furniture, or "" when it is body (``words``: its words)."""
     stripped = visible.strip()
     if _AD_PLACEHOLDER.match(raw):
         return "ad placeholder"
-    words = _WORD.findall(stripped)
     if not words:
         return "markup" if raw.strip() else ""
     if len(words) <= 12 and _phrase_pattern("LINE_PHRASES").search(stripped):
@@ -186,15 +187,16 @@ def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
         pos = end + 1
         if not raw.strip():
             continue
-        visible = _visible(raw)
         if in_appeal:
             lines.append(LineClass(start, end, "boilerplate", "appeal"))
             continue
-        if start >= half and len(_WORD.findall(visible)) <= 40 and appeal.search(visible):
+        visible = _visible(raw) if _MARKUP_HINT.search(raw) else raw
+        words = _WORD.findall(visible)
+        if start >= half and len(words) <= 40 and appeal.search(visible):
             in_appeal = True
             lines.append(LineClass(start, end, "boilerplate", "appeal"))
             continue
-        reason = _line_reason(visible, raw)
+        reason = _line_reason(visible, raw, words)
         if reason:
             lines.append(LineClass(start, end, "boilerplate", reason))
             continue

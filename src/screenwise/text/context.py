@@ -112,8 +112,20 @@ def role_groups_of(tokens: list[str]) -> set[str]:
 
 @cache
 def position_groups(position: str) -> frozenset[str]:
-    """Return the role groups a listed position or title belongs to."""
-    return frozenset(_groups_in(tokenize_name(position)))
+    """Return the role groups a listed position or title belongs to.
+
+    A position that states a relation to the office holder ("Wife of President ...",
+    "Assistant to ...") belongs to no group (``text_words.yml::RELATION_WORDS``).
+    """
+    tokens = tokenize_name(position)
+    if tokens and tokens[0] in _relation_words():
+        return frozenset()
+    return frozenset(_groups_in(tokens))
+
+
+@cache
+def _relation_words() -> frozenset[str]:
+    return frozenset(phrase_list("text_words.yml", "RELATION_WORDS"))
 
 
 _position_groups = position_groups
@@ -136,13 +148,21 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left + 1, right
 
 
-def _qualifier_countries(tokens: Tokens, first: int) -> set[str]:
+def _qualifier_countries(text: str, tokens: Tokens, first: int) -> set[str]:
+    """Countries named directly before token ``first`` ("Russian President", "Iran's").
+
+    Only words joined to the name by spaces count: a comma or other punctuation ends the
+    qualifier ("trade with India, Pavel Sorokin" does not make him Indian).
+    """
     table = qualifier_phrases()
     max_len = max(len(p) for p in table)
     found: set[str] = set()
     k = first - 1
     steps = 0
     while k >= 0 and steps < 4:
+        gap = text[tokens.end[k] : tokens.start[k + 1]]
+        if gap.strip(" \t\u00a0-"):
+            break
         word = tokens.core[k]
         if is_title_word(word) or is_stopword(word) or not tokens.cap[k]:
             k -= 1
@@ -211,7 +231,7 @@ def score_span(
         if tokens.end[k] <= s_end
     ]
     text_roles = _groups_in(before) | _groups_in(after)
-    text_countries = _qualifier_countries(tokens, found.first)
+    text_countries = found.qualifiers or _qualifier_countries(text, tokens, found.first)
     age = _age(text, found.start, found.end)
     year = _article_year(article_date)
     results: list[ScoredCandidate] = []
@@ -219,6 +239,7 @@ def score_span(
     for entity_id, (name_score, variant) in found.candidates.items():
         fact = facts[entity_id]
         score = prior.get(entity_id, name_score) if found.inherit else name_score
+        score = min(score, found.score_cap)
         reasons = [f"{found.how} match of '{variant.name}' ({variant.prop})"]
         agree = 0
         if text_roles and fact.positions and fact.schema == "Person":
@@ -244,6 +265,16 @@ def score_span(
                 reasons.append(
                     f"country {sorted(text_countries)} differs from {sorted(fact.countries)}"
                 )
+        if (
+            not text_countries
+            and found.context
+            and fact.schema != "Person"
+            and fact.countries & found.context
+        ):
+            # Not a score change: the sentence (or the article) is about the party's
+            # country, which prefers it over namesakes of other countries.
+            agree += 1
+            reasons.append(f"the text is about {sorted(fact.countries & found.context)}")
         if age is not None and fact.birth_years:
             born = year - age
             if any(abs(born - y) <= 2 for y in fact.birth_years):
@@ -275,10 +306,16 @@ def score_span(
 
 
 def same_party(a: EntityFacts, b: EntityFacts) -> bool:
-    """Return True when two list entries plausibly describe one party (names and birth years)."""
+    """Return True when two list entries plausibly describe one party.
+
+    Persons: a shared name (or surname) and close birth years. Organisations: a shared
+    name or name without legal form, and no disagreeing countries.
+    """
     if a.schema != b.schema and "Person" in (a.schema, b.schema):
         return False
     if a.birth_years and b.birth_years and not _years_close(a.birth_years, b.birth_years):
+        return False
+    if a.schema != "Person" and a.countries and b.countries and not a.countries & b.countries:
         return False
     return bool(a.name_keys & b.name_keys) or _surname_given_overlap(a, b)
 

@@ -13,6 +13,7 @@ Phrases are compared as normalised token sequences (:func:`screenwise.names.toke
 
 from __future__ import annotations
 
+import bisect
 from functools import cache
 
 from screenwise.names import tokenize_name
@@ -69,8 +70,22 @@ def match_phrase_at(
 
 
 def is_country_phrase(norm_tokens: tuple[str, ...]) -> bool:
-    """Return True when a normalised phrase is a country or capital of the qualifier tables."""
-    return norm_tokens in qualifier_phrases() or norm_tokens in sanctioned_phrases()
+    """Return True when a normalised phrase is a country or capital of the qualifier tables.
+
+    A one-word phrase of four letters or more is also looked up in FollowTheMoney's
+    country and territory names (``followthemoney.types.registry.country``), which cover
+    every country and some regions ("Bangladesh", "Macedonia", "Shandong").
+    """
+    if norm_tokens in qualifier_phrases() or norm_tokens in sanctioned_phrases():
+        return True
+    return len(norm_tokens) == 1 and len(norm_tokens[0]) >= 4 and _ftm_country(norm_tokens[0])
+
+
+@cache
+def _ftm_country(word: str) -> bool:
+    from followthemoney.types import registry
+
+    return registry.country.clean_text(word) is not None
 
 
 def find_sanctioned_countries(tokens: Tokens, body: list[tuple[int, int]]) -> list[str]:
@@ -87,26 +102,27 @@ def find_sanctioned_countries(tokens: Tokens, body: list[tuple[int, int]]) -> li
     """
     table = sanctioned_phrases()
     max_len = _max_len("SANCTIONED")
-    firsts = {phrase[0] for phrase in table}
+    firsts = _firsts("SANCTIONED")
     found: list[str] = []
-    b = 0
-    i = 0
-    n = len(tokens)
-    while i < n:
-        start = tokens.start[i]
-        while b < len(body) and body[b][1] <= start:
-            b += 1
-        if b >= len(body):
-            break
-        if start < body[b][0] or tokens.norm[i] not in firsts:
-            i += 1
+    starts = tokens.start
+    resume = 0
+    for i in [k for k, word in enumerate(tokens.norm) if word in firsts]:
+        if i < resume:
+            continue
+        b = bisect.bisect_right(body, (starts[i], 1 << 62)) - 1
+        if b < 0 or not body[b][0] <= starts[i] < body[b][1]:
             continue
         hit = match_phrase_at(tokens, i, table, max_len)
         if hit is None:
-            i += 1
             continue
         code, length = hit
         if code not in found:
             found.append(code)
-        i += length
+        resume = i + length
     return found
+
+
+@cache
+def _firsts(key: str) -> frozenset[str]:
+    table = sanctioned_phrases() if key == "SANCTIONED" else qualifier_phrases()
+    return frozenset(phrase[0] for phrase in table)

@@ -33,13 +33,14 @@ score each; :mod:`screenwise.text.context` turns them into scored mentions.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
-from screenwise.text.countries import is_country_phrase
+from screenwise.text.countries import is_country_phrase, match_phrase_at, qualifier_phrases
 from screenwise.text.guards import (
     ACRONYM_MAX_ZIPF,
     COMMON_ZIPF,
@@ -50,14 +51,21 @@ from screenwise.text.guards import (
     zipf,
     zipf_en,
 )
-from screenwise.text.phrases import KIND_SCORES, NameVariant, PhraseIndex, _deletion_keys
+from screenwise.text.phrases import (
+    KIND_SCORES,
+    NameVariant,
+    PhraseIndex,
+    _deletion_keys,
+    glue_tokens,
+)
 from screenwise.text.tokens import Tokens
 from screenwise.text.wordlists import load_wordlist, phrase_list
 
 __all__ = ["Found", "find_mentions"]
 
 _WORDS = "text_words.yml"
-_GAP_OK = re.compile(r"[ \t\u00a0\-‐‑–'’.]*\Z")
+_GAP_OK = re.compile(r"[ \t\u00a0\-‐‑–'’.&]*\Z")
+_SENTENCE_GAP = re.compile(r"[.!?]\s|\n|[.!?][\"”’)]")
 _DEFINITION = re.compile(
     r"\s*\(\s*(?:the\s+|hereafter\s+|or\s+|a\.k\.a\.\s+|also\s+known\s+as\s+)?[\"“'‘]?"
     r"([^()\"”’\n]{1,60}?)[\"”'’]?\s*\)"
@@ -66,6 +74,14 @@ _DEFINITION = re.compile(
 TITLE_SURNAME_SCORE = 0.78
 #: Name score lost per edit of a misspelt token.
 EDIT_PENALTY = 0.06
+#: A frequent acronym carried by several lists stands in sanctions reporting below this
+#: Zipf frequency.
+ESTABLISHED_ACRONYM_MAX_ZIPF = 4.5
+#: Name score of a coordinated mention ("the ministries of X and of Y").
+COORDINATED_SCORE = 0.9
+#: A famous surname (English Zipf frequency at or above this) of exactly one listed head of
+#: state or government refers to that person alone ("Putin's war").
+FAMOUS_SURNAME_ZIPF = 4.0
 
 
 @dataclass
@@ -80,6 +96,12 @@ class Found:
             ``title``).
         inherit: for references (surname, short form), the entity ids whose earlier full
             mention's score the reference takes over.
+        qualifiers: country codes the text gives the span from outside it (the "Syrian"
+            of "the Russian and Syrian defense ministries"); empty when the words before
+            the span say it.
+        score_cap: the highest name score the span may give (coordinated phrases).
+        context: countries its sentence names (else the text's most named countries), to
+            tell apart organisations of the same name in different countries.
     """
 
     first: int
@@ -89,6 +111,9 @@ class Found:
     candidates: dict[str, tuple[float, NameVariant]] = field(default_factory=dict)
     how: str = "exact"
     inherit: bool = False
+    qualifiers: set[str] = field(default_factory=set)
+    score_cap: float = 1.0
+    context: frozenset[str] = frozenset()
 
 
 @cache
@@ -126,6 +151,47 @@ def _rule_words() -> frozenset[str]:
     return frozenset(phrase_list(_WORDS, "RULE_WORDS"))
 
 
+#: gap between two tokens -> (joined, has a dot, line break, sentence end); "" when the
+#: gap is white space within a line.
+_GAP_KINDS: dict[str, tuple[bool, bool, bool, bool] | tuple[()]] = {}
+
+
+def _gap_kind(gap: str) -> tuple[bool, bool, bool, bool] | tuple[()]:
+    joined = _GAP_OK.match(gap) is not None
+    kind: tuple[bool, bool, bool, bool] | tuple[()] = (
+        joined,
+        "." in gap,
+        "\n" in gap,
+        _SENTENCE_GAP.search(gap) is not None,
+    )
+    if joined and not any(kind[1:]):
+        kind = ()
+    if len(_GAP_KINDS) < 10_000:
+        _GAP_KINDS[gap] = kind
+    return kind
+
+
+@cache
+def _qualifier_firsts() -> frozenset[str]:
+    return frozenset(phrase[0] for phrase in qualifier_phrases())
+
+
+_QUALIFIER_MAX = 4
+
+
+@cache
+def _glue_triggers() -> frozenset[str]:
+    words = set(phrase_list(_WORDS, "ARABIC_ARTICLES"))
+    words.update(str(k).lower() for k in load_wordlist(_WORDS, "GLUED_PREFIXES"))
+    return frozenset(words)
+
+
+@cache
+def _plural_heads() -> dict[str, str]:
+    data = load_wordlist(_WORDS, "PLURAL_HEADS")
+    return {str(k).lower(): str(v).lower() for k, v in data.items()}
+
+
 @cache
 def _generic_org_words() -> frozenset[str]:
     return frozenset(phrase_list(_WORDS, "ORG_GENERIC"))
@@ -134,32 +200,126 @@ def _generic_org_words() -> frozenset[str]:
 class _Scan:
     """State of one scan of one text."""
 
-    def __init__(self, text: str, tokens: Tokens, index: PhraseIndex) -> None:
+    def __init__(
+        self, text: str, tokens: Tokens, index: PhraseIndex, *, domain: bool = False
+    ) -> None:
         self.text = text
         self.t = tokens
         self.index = index
         self.n = len(tokens)
-        # run_end[k]: last token index reachable from k without crossing a break.
-        self.run_end = self._runs()
+        self.domain = domain
+        #: indexes of the capitalised tokens (only they can start a name or a reference)
+        self.caps = [k for k, c in enumerate(tokens.cap) if c]
         self.defined_first: set[str] = set()
+        self._layout()
+        #: entity ids accepted so far (earlier mentions give context to head forms)
+        self.seen: set[str] = set()
 
-    def _runs(self) -> list[int]:
+    def _layout(self) -> None:
+        """One pass over the gaps between tokens: runs, sentences, lines, countries.
+
+        * ``run_end[k]``: the last token reachable from k without crossing a break
+          (punctuation other than hyphens, apostrophes, ``&`` and abbreviation dots);
+        * ``sentence[k]``: the sentence id of token k;
+        * line breaks, for :meth:`title_line`;
+        * ``sentence_countries``: sentence id -> countries it names
+          (``text_countries.yml::QUALIFIERS``), and ``main_countries``: the countries the
+          text names most (at least twice).
+        """
         t = self.t
         text = self.text
         n = self.n
-        run_end = [0] * n
+        starts = t.start
+        ends = t.end
+        gaps = [text[e:s] for e, s in zip(ends, starts[1:])]  # noqa: B905
+        run_end = [n - 1] * n
+        sentence = [0] * n
+        breaks: list[int] = []
+        sentence_breaks: list[int] = []
+        line_breaks: list[int] = []
+        kinds = _GAP_KINDS
+        for k, gap in enumerate(gaps):
+            if gap == " ":
+                continue
+            kind = kinds.get(gap)
+            if kind is None:
+                kind = _gap_kind(gap)
+            if not kind:
+                continue
+            joined, dotted, line, stop = kind
+            length = ends[k] - starts[k]
+            if not joined or (dotted and length > 3):
+                breaks.append(k)
+            if line:
+                line_breaks.append(k)
+                sentence_breaks.append(k)
+            elif stop and length > 2:
+                sentence_breaks.append(k)
         last = n - 1
-        for k in range(n - 1, -1, -1):
-            if k < n - 1:
-                gap = text[t.end[k] : t.start[k + 1]]
-                joined = not gap or (
-                    _GAP_OK.match(gap) is not None
-                    and ("." not in gap or t.end[k] - t.start[k] <= 3)
-                )
-                if not joined:
-                    last = k
-            run_end[k] = last
-        return run_end
+        for k in reversed(breaks):
+            run_end[k + 1 : last + 1] = [last] * (last - k)
+            last = k
+        run_end[: last + 1] = [last] * (last + 1)
+        previous = 0
+        for sid, k in enumerate(sentence_breaks):
+            sentence[previous : k + 1] = [sid] * (k + 1 - previous)
+            previous = k + 1
+        sentence[previous:] = [len(sentence_breaks)] * (n - previous)
+        self.run_end = run_end
+        self.sentence = sentence
+        self._line_breaks = line_breaks
+        self._title_lines: dict[int, bool] = {}
+        core = t.core
+        table = qualifier_phrases()
+        firsts = _qualifier_firsts()
+        countries: dict[int, set[str]] = {}
+        tally: dict[str, int] = {}
+        for k in self.caps:
+            if core[k] in firsts:
+                hit = match_phrase_at(t, k, table, _QUALIFIER_MAX)
+                if hit is None and t.possessive[k]:
+                    code = table.get((core[k],))
+                    hit = (code, 1) if code else None
+                if hit:
+                    countries.setdefault(sentence[k], set()).add(hit[0])
+                    tally[hit[0]] = tally.get(hit[0], 0) + 1
+        self.sentence_countries = countries
+        top = max(tally.values(), default=0)
+        self.main_countries = frozenset(c for c, v in tally.items() if v == top and v >= 2)
+
+    def title_line(self, k: int) -> bool:
+        """True when token k stands in a title-case line (a heading: most words capitalised)."""
+        breaks = self._line_breaks
+        line = bisect.bisect_left(breaks, k)
+        cached = self._title_lines.get(line)
+        if cached is not None:
+            return cached
+        a = breaks[line - 1] + 1 if line > 0 else 0
+        b = breaks[line] + 1 if line < len(breaks) else self.n
+        core = self.t.core
+        cap = self.t.cap
+        words = [j for j in range(a, b) if len(core[j]) >= 4 and not is_stopword(core[j])]
+        title = len(words) >= 3 and sum(cap[j] for j in words) >= 0.8 * len(words)
+        self._title_lines[line] = title
+        return title
+
+    def context_ok(self, a: int, variant: NameVariant) -> bool:
+        """True when a short form at token a has context: its country or an earlier mention.
+
+        The sentence must name one of the entity's countries (or the country its listed
+        name ends with), or the entity was found earlier in the text. Head forms and
+        frequent acronyms need this context.
+        """
+        if variant.entity_id in self.seen:
+            return True
+        b = a + len(variant.tokens)
+        if b + 1 < self.n and self.t.norm[b] == "of" and self.t.cap[b + 1]:
+            return False  # "People's Republic of China" is not a head of another name
+        named = self.sentence_countries.get(self.sentence[a])
+        if not named:
+            return False
+        fact = self.index.facts[variant.entity_id]
+        return bool(named & fact.countries) or variant.country in named
 
     # -- token helpers -------------------------------------------------------------------
 
@@ -200,7 +360,7 @@ class _Scan:
         return (
             b + 1 < self.n
             and t.norm[b] == "of"
-            and self.is_namey(b + 1)
+            and (self.is_namey(b + 1) or (t.cap[b + 1] and is_country_phrase((t.core[b + 1],))))
             and self.gap_ok(b - 1, b + 2)
         )
 
@@ -218,6 +378,9 @@ class _Scan:
         """Return the variants whose match on tokens a..b-1 passes the guards."""
         t = self.t
         facts = self.index.facts
+        variants = [v for v in variants if v.kind != "head" or self.context_ok(a, v)]
+        if not variants:
+            return []
         tokens = variants[0].tokens
         caps = [t.cap[k] for k in range(a, b)]
         if not any(caps):
@@ -234,7 +397,9 @@ class _Scan:
             and not acronyms
             and all(is_common_word(t.core[k], english=True) for k in significant)
         ):
-            if not all(t.cap[k] for k in significant) or self.embedded(a, b):
+            if self.embedded(a, b):
+                return []
+            if not all(t.cap[k] for k in significant) and not self._state_organ(a, b):
                 return []
             long_words = [k for k in significant if len(t.core[k]) >= 3]
             if not long_words:
@@ -249,6 +414,18 @@ class _Scan:
             # "Kim Cheol Hwan" is not a form of a listed two-token "Kim Cheol".
             return []
         return variants
+
+    def _state_organ(self, a: int, b: int) -> bool:
+        """True for "<Demonym> <generic organ words>" written in lower case: "the Syrian army".
+
+        English writes a country's army or ministry in lower case after its demonym; the
+        demonym itself is capitalised.
+        """
+        t = self.t
+        if not t.cap[a] or not is_country_phrase((t.core[a],)):
+            return False
+        generic = _generic_org_words()
+        return all(t.core[k] in generic for k in range(a + 1, b))
 
     def _accept_single(self, a: int, variants: list[NameVariant]) -> list[NameVariant]:
         t = self.t
@@ -269,8 +446,13 @@ class _Scan:
                 continue
             frequency = zipf(word)
             if t.upper[a] and len(word) <= 5:
-                # An acronym in the text: ambiguous unless rare.
-                if frequency >= ACRONYM_MAX_ZIPF:
+                # An acronym in the text: ambiguous unless rare, in context ("Russian
+                # state bank VEB"), or established (``_established_acronym``).
+                if (
+                    frequency >= ACRONYM_MAX_ZIPF
+                    and not (frequency < SINGLE_NAME_MAX_ZIPF and self.context_ok(a, variant))
+                    and not self._established_acronym(a, frequency)
+                ):
                     continue
             elif frequency >= SINGLE_NAME_MAX_ZIPF:
                 continue
@@ -278,6 +460,27 @@ class _Scan:
                 continue
             out.append(variant)
         return out
+
+    def _established_acronym(self, a: int, frequency: float) -> bool:
+        """True for a frequent acronym that several lists carry, in sanctions reporting ("ISIS").
+
+        An acronym of four letters or more is frequent in general text because the party
+        itself is much written about; a list naming the party so (not a form derived from
+        a longer name) and a text that uses the vocabulary of sanctions reporting
+        (``DOMAIN_TERMS``) make it that party. Acronyms of two or three letters (``IG``,
+        ``NGO``) stay ambiguous.
+        """
+        t = self.t
+        word = t.core[a]
+        near = [k for k in range(max(0, a - 3), min(self.n, a + 4)) if k != a]
+        if not any(t.core[k].isalpha() and not t.upper[k] for k in near):
+            return False  # a line in capitals says nothing about acronyms
+        return (
+            self.domain
+            and len(word) >= 4
+            and frequency < ESTABLISHED_ACRONYM_MAX_ZIPF
+            and self.index.acronym_lists.get(word, 0) >= 1
+        )
 
     # -- pass 1 --------------------------------------------------------------------------
 
@@ -290,10 +493,13 @@ class _Scan:
         if not lengths:
             return None
         limit = self.run_end[i] + 1
-        pairs = index.pairs
-        second = (t.norm[i + 1], t.core[i + 1]) if i + 1 < limit else ("", "")
-        first = (t.norm[i], t.core[i])
-        has_pair = any((f, s) in pairs for f in first for s in second)
+        has_pair = False
+        if i + 1 < limit:
+            pairs = index.pairs
+            n0, c0, n1, c1 = t.norm[i], t.core[i], t.norm[i + 1], t.core[i + 1]
+            has_pair = (n0, n1) in pairs or (n0, c1) in pairs
+            if not has_pair and c0 != n0:
+                has_pair = (c0, n1) in pairs or (c0, c1) in pairs
         for length in lengths:
             b = i + length
             if b > limit or (length > 1 and not has_pair):
@@ -301,11 +507,13 @@ class _Scan:
             heads = [t.norm[i : b - 1]]
             if length > 1 and t.possessive[i]:
                 heads.append([t.core[i], *t.norm[i + 1 : b - 1]])
+            ends = [(t.norm[b - 1], t.end[b - 1])]
+            if t.possessive[b - 1]:
+                if t.norm[b - 1] == t.core[b - 1]:
+                    ends = []  # the normaliser already dropped the 's
+                ends.append((t.core[b - 1], t.core_end[b - 1]))
             for head in heads:
-                for last, end in (
-                    (t.norm[b - 1], t.end[b - 1]),
-                    (t.core[b - 1], t.core_end[b - 1]),
-                ):
+                for last, end in ends:
                     variants = index.phrases.get((*head, last))
                     if not variants:
                         continue
@@ -320,11 +528,17 @@ class _Scan:
         if not t.cap[i] or (t.upper[i] and len(t.core[i]) <= 5):
             return None
         index = self.index
-        for length in (4, 3, 2):
+        name_tokens = index.name_tokens
+        # One token of a listed name may differ: another token must be a listed one.
+        window = range(i, min(i + 4, self.n))
+        has_anchor = any(t.norm[k] in name_tokens or t.core[k] in name_tokens for k in window)
+        for length in (4, 3, 2) if has_anchor else ():
             b = i + length
             if b > self.n or not self.gap_ok(i, b):
                 continue
             words = [*t.norm[i : b - 1], t.core[b - 1]]
+            if t.possessive[i]:
+                words[0] = t.core[i]
             if not all(t.cap[k] or is_stopword(t.norm[k]) for k in range(i, b)):
                 continue
             for k in range(length):
@@ -333,7 +547,11 @@ class _Scan:
                 if not entries:
                     continue
                 text_word = words[k]
-                if is_common_word(text_word, english=True):
+                if is_common_word(text_word, english=True) and not any(
+                    len(w) >= 5 and zipf(w) < COMMON_ZIPF for j, w in enumerate(words) if j != k
+                ):
+                    # An ordinary word is a misspelling only beside a rare name word
+                    # ("Hassan Nasrallah" for "Hasan Nasrallah").
                     continue
                 best: list[NameVariant] = []
                 distance = 0
@@ -373,10 +591,18 @@ class _Scan:
                     return self._found(i, i + 1, t.core_end[i], accepted, "fuzzy", distance)
         return None
 
+    def context_countries(self, a: int) -> frozenset[str]:
+        """Countries the sentence of token a names; else the text's most named countries."""
+        named = self.sentence_countries.get(self.sentence[a])
+        if named:
+            return frozenset(named)
+        return self.main_countries
+
     def _found(
         self, a: int, b: int, end: int, variants: list[NameVariant], how: str, distance: int
     ) -> Found:
         found = Found(a, b, self.t.start[a], end, how=how)
+        found.context = self.context_countries(a)
         for variant in variants:
             score = KIND_SCORES[variant.kind] - EDIT_PENALTY * distance
             previous = found.candidates.get(variant.entity_id)
@@ -387,22 +613,59 @@ class _Scan:
     def pass_one(self) -> list[Found]:
         t = self.t
         lengths = self.index.lengths
-        rare = [t.cap[k] and zipf_en(t.core[k]) < COMMON_ZIPF for k in range(self.n)]
+        norm = t.norm
+        cap = t.cap
+        rare = t.rare
+        possessive = t.possessive
+        triggers = _glue_triggers()
+        # A name has a capitalised word: it starts at a capitalised word or just before
+        # one ("al Qaeda", "the Wagner Group").
+        starts: list[int] = []
+        previous = -1
+        for k in self.caps:
+            if k - 1 > previous and k > 0:
+                starts.append(k - 1)
+            starts.append(k)
+            previous = k
         spans: list[Found] = []
-        i = 0
-        n = self.n
-        while i < n:
+        resume = 0
+        for i in starts:
+            if i < resume:
+                continue
             found = None
-            if t.norm[i] in lengths or t.possessive[i]:
+            if norm[i] in lengths or possessive[i]:
                 found = self.exact_at(i)
-            if found is None and t.cap[i] and any(rare[i : i + 4]):
-                found = self.fuzzy_at(i)
+            if found is None and cap[i]:
+                if rare[i] or any(rare[i + 1 : i + 4]):
+                    found = self.fuzzy_at(i)
+                if found is None and (
+                    norm[i] in triggers or any(w in triggers for w in norm[i + 1 : i + 3])
+                ):
+                    found = self.glued_at(i)
             if found is None:
-                i += 1
                 continue
             spans.append(found)
-            i = found.last
+            self.seen.update(found.candidates)
+            resume = found.last
         return spans
+
+    def glued_at(self, i: int) -> Found | None:
+        """Match a person name with Arabic articles compared glued ("Abd ar-Rahman al-Qaduli")."""
+        t = self.t
+        glued = self.index.glued
+        triggers = _glue_triggers()
+        limit = min(self.run_end[i] + 1, i + 7)
+        for b in range(limit, i + 1, -1):
+            if t.core[b - 1] in triggers or not t.cap[b - 1]:
+                continue
+            key = glue_tokens([*t.norm[i : b - 1], t.core[b - 1]])
+            variants = glued.get(key)
+            if not variants:
+                continue
+            accepted = self.accept(i, b, variants)
+            if accepted:
+                return self._found(i, b, t.core_end[b - 1], accepted, "glued", 0)
+        return None
 
     # -- pass 2 --------------------------------------------------------------------------
 
@@ -420,8 +683,6 @@ class _Scan:
 
     def token_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""
-        import bisect
-
         return bisect.bisect_left(self.t.start, offset)
 
     def pass_two(self, spans: list[Found]) -> list[Found]:
@@ -458,16 +719,17 @@ class _Scan:
                     continue
             kept.append(found)
         spans = kept
+        spans.extend(self.coordinated(spans))
         self.defined_first = {key[0] for key, value in defined.items() if value[1] is not None}
         covered = [False] * self.n
         for found in spans:
             for k in range(found.first, found.last):
                 covered[k] = True
-        # Back-references: token -> (first valid token index, entity ids), latest wins.
-        refs: dict[str, list[tuple[int, list[str]]]] = {}
+        # Back-references: token -> (first valid token indexes, entity ids), latest wins.
+        refs: dict[str, tuple[list[int], list[list[str]]]] = {}
         generic = _generic_org_words()
         for found in spans:
-            if found.how not in ("exact", "fuzzy"):
+            if found.how not in ("exact", "fuzzy", "glued"):
                 continue
             by_schema: dict[str, list[str]] = {}
             for entity_id in found.candidates:
@@ -481,12 +743,13 @@ class _Scan:
                 else:
                     words = self._org_short_words(found)
                 for word in words:
-                    refs.setdefault(word, []).append((found.last, ids))
+                    firsts, id_lists = refs.setdefault(word, ([], []))
+                    firsts.append(found.last)
+                    id_lists.append(ids)
         extra: list[Found] = []
-        i = 0
-        while i < self.n:
-            if covered[i]:
-                i += 1
+        resume = 0
+        for i in self.caps:
+            if i < resume or covered[i]:
                 continue
             reference = (
                 self._defined_at(i, defined)
@@ -495,9 +758,7 @@ class _Scan:
             )
             if reference is not None:
                 extra.append(reference)
-                i = reference.last
-                continue
-            i += 1
+                resume = reference.last
         del generic
         return sorted(spans + extra, key=lambda f: f.start)
 
@@ -543,18 +804,25 @@ class _Scan:
                 return found
         return None
 
-    def _reference_at(self, i: int, refs: dict[str, list[tuple[int, list[str]]]]) -> Found | None:
+    def _reference_at(
+        self, i: int, refs: dict[str, tuple[list[int], list[list[str]]]]
+    ) -> Found | None:
         t = self.t
         word = t.core[i]
-        entries = refs.get(word)
-        if not entries or not t.cap[i] or (t.upper[i] and len(word) <= 3):
+        entry = refs.get(word)
+        if not entry or not t.cap[i] or (t.upper[i] and len(word) <= 3):
             return None
-        valid = [ids for first, ids in entries if first <= i]
-        if not valid:
+        firsts, id_lists = entry
+        latest = bisect.bisect_right(firsts, i) - 1
+        if latest >= 0:
+            ids = id_lists[latest]
+        elif self.title_line(i):
+            # A headline names by surname the party its story names in full.
+            ids = id_lists[0]
+        else:
             return None
         if self.embedded(i, i + 1) and not (i > 0 and is_title_word(t.core[i - 1])):
             return None
-        ids = valid[-1]
         found = Found(i, i + 1, t.start[i], t.core_end[i], how="surname", inherit=True)
         for entity_id in ids:
             variant = NameVariant(entity_id, t.core[i], "text", "short", (word,))
@@ -566,46 +834,190 @@ class _Scan:
         if not t.cap[i] or t.upper[i]:
             return None
         word = t.core[i]
-        ids = self.index.surnames.get(word)
-        if not ids or len(ids) > 12 or zipf(word) >= 4.5:
+        all_ids = self.index.surnames.get(word)
+        if not all_ids or zipf(word) >= 4.5:
             return None
         before = i > 0 and is_title_word(t.core[i - 1]) and self.gap_ok(i - 1, i + 1)
         after = i + 1 < self.n and t.core[i + 1] in _rule_words() and self.gap_ok(i, i + 2)
-        if not (before or after):
+        famous = not (before or after) and zipf_en(word) >= FAMOUS_SURNAME_ZIPF
+        if not (before or after or famous):
             return None
-        if i + 1 < self.n and self.is_namey(i + 1) and self.gap_ok(i, i + 2):
+        heading = famous and self.title_line(i)  # "Putin Cronies": every word capitalised
+        if not heading and i + 1 < self.n and self.is_namey(i + 1) and self.gap_ok(i, i + 2):
             return None
         if i + 1 < self.n and t.core[i + 1] in _PARTICLE_WORDS and self.gap_ok(i, i + 2):
             return None
-        wanted = _title_groups(t.core[i - 1]) if before else frozenset({"head_of_state"})
+        if famous and not heading and self.is_namey(i - 1) and self.gap_ok(i - 1, i + 1):
+            return None
+        if before:
+            wanted = _title_groups(t.core[i - 1])
+        else:
+            wanted = frozenset({"head_of_state", "head_of_government"})
+        facts = self.index.facts
         ids = [
             eid
-            for eid in ids
-            if wanted & set().union(*(_position_groups(p) for p in self.index.facts[eid].positions))
+            for eid in all_ids
+            if wanted & set().union(*(_position_groups(p) for p in facts[eid].positions))
         ]
-        if not ids:
+        if not ids or len(ids) > 12:
             return None
+        if famous:
+            from screenwise.text.context import same_party
+
+            first = facts[ids[0]]
+            if not all(same_party(first, facts[eid]) for eid in ids[1:]):
+                return None
         found = Found(i, i + 1, t.start[i], t.core_end[i], how="title")
         for entity_id in ids:
             variant = NameVariant(entity_id, word, "text", "short", (word,))
             found.candidates[entity_id] = (TITLE_SURNAME_SCORE, variant)
         return found
 
+    # -- coordinated phrases -------------------------------------------------------------
 
-def find_mentions(text: str, tokens: Tokens, index: PhraseIndex) -> list[Found]:
+    def coordinated(self, spans: list[Found]) -> list[Found]:
+        """Find the parties named by coordinated phrases.
+
+        * "<Given> and <Given> <Surname>": "sons Dzmitry and Viktar Lukashenka" names
+          Dzmitry Lukashenka too.
+        * "<A> and <B> <words> <plural head>": "the Russian and Syrian defense ministries"
+          names the Russian and the Syrian defense ministry.
+        * "<plural head> of <X> and (of) <Y>": "the ministries of State Security and of
+          People's Security" names the Ministry of State Security and the Ministry of
+          People's Security.
+
+        Data: ``text_words.yml::PLURAL_HEADS``.
+        """
+        t = self.t
+        covered = [False] * self.n
+        for found in spans:
+            for k in range(found.first, found.last):
+                covered[k] = True
+        extra: list[Found] = []
+        facts = self.index.facts
+        for found in spans:
+            a = found.first
+            if (
+                found.last - a == 2
+                and a >= 2
+                and t.norm[a - 1] == "and"
+                and t.cap[a - 2]
+                and not covered[a - 2]
+                and self.gap_ok(a - 2, a)
+                and all(facts[e].schema == "Person" for e in found.candidates)
+            ):
+                key = (t.core[a - 2], t.core[found.last - 1])
+                variants = [
+                    v
+                    for v in self.index.phrases.get(key, ())
+                    if facts[v.entity_id].schema == "Person"
+                ]
+                if variants:
+                    span = self._found(a - 2, a - 1, t.core_end[a - 2], variants, "coordinated", 0)
+                    span.end = found.end
+                    extra.append(span)
+        plural = _plural_heads()
+        for h in [k for k, word in enumerate(t.core) if word in plural]:
+            singular = plural[t.core[h]]
+            if covered[h]:
+                continue
+            extra.extend(self._coordinated_before(h, singular))
+            extra.extend(self._coordinated_after(h, singular))
+        return extra
+
+    def _lookup_org(self, words: tuple[str, ...]) -> list[NameVariant]:
+        facts = self.index.facts
+        return [
+            v for v in self.index.phrases.get(words, ()) if facts[v.entity_id].schema != "Person"
+        ]
+
+    def _coordinated_before(self, h: int, singular: str) -> list[Found]:
+        """ "<A> and <B> <words> <heads>" -> "<A> <words> <head>", "<B> <words> <head>"."""
+        t = self.t
+        out: list[Found] = []
+        for middle in (0, 1, 2):
+            b = h - middle - 1  # the token of B
+            if b < 2 or t.norm[b - 1] != "and" or not self.gap_ok(b - 2, h + 1):
+                continue
+            a = b - 2
+            if not (t.cap[a] and t.cap[b]):
+                continue
+            words = tuple(t.core[b + 1 : h])
+            for first in (a, b):
+                country = qualifier_phrases().get((t.core[first],))
+                variants = self._lookup_org((t.core[first], *words, singular))
+                qualifiers: set[str] = set()
+                if not variants and country:
+                    variants = self._lookup_org((*words, singular))
+                    qualifiers = {country}
+                if not variants:
+                    continue
+                span = self._found(first, h + 1, t.core_end[h], variants, "coordinated", 0)
+                span.qualifiers = qualifiers
+                span.score_cap = COORDINATED_SCORE
+                out.append(span)
+            if out:
+                return out
+        return out
+
+    def _coordinated_after(self, h: int, singular: str) -> list[Found]:
+        """ "<heads> of <X> and (of) <Y>" -> "<head> of <X>", "<head> of <Y>"."""
+        t = self.t
+        out: list[Found] = []
+        if h + 2 >= self.n or t.norm[h + 1] != "of":
+            return out
+        k = h + 2
+        end = min(self.n, h + 12)
+        parts: list[tuple[int, int]] = []
+        start = k
+        while k < end:
+            if t.norm[k] == "and" or k == end - 1 or not self.gap_ok(k - 1, k + 1):
+                stop = k + 1 if (k == end - 1 and t.norm[k] != "and") else k
+                if stop > start:
+                    parts.append((start, stop))
+                if t.norm[k] != "and":
+                    break
+                start = k + 1
+                if start < self.n and t.norm[start] == "of":
+                    start += 1
+            k += 1
+        if len(parts) < 2:
+            return out
+        for a, b in parts:
+            for stop in range(b, a, -1):
+                if not t.cap[a]:
+                    break
+                words = (singular, "of", *t.norm[a : stop - 1], t.core[stop - 1])
+                variants = self._lookup_org(words)
+                if variants:
+                    span = self._found(a, stop, t.core_end[stop - 1], variants, "coordinated", 0)
+                    span.start = t.start[h] if not out else span.start
+                    span.score_cap = COORDINATED_SCORE
+                    out.append(span)
+                    break
+        return out
+
+
+def find_mentions(
+    text: str, tokens: Tokens, index: PhraseIndex, *, domain: bool = False
+) -> list[Found]:
     """Find every span of a text that may name a listed entity.
 
     Args:
         text: the text the tokens come from.
         tokens: its tokens (:func:`screenwise.text.tokens.tokenize_text`).
         index: the phrase index of the active lists.
+        domain: whether the text uses the vocabulary of sanctions reporting
+            (:func:`screenwise.text.context.has_domain_vocabulary`); frequent acronyms
+            that several lists carry stand only then.
 
     Returns:
         Spans in text order, each with its candidate entities and name scores in [0, 1];
-        spans never overlap. Context scoring is left to :mod:`screenwise.text.context`.
+        spans never overlap, except the spans of a coordinated phrase, which share its
+        head word. Context scoring is left to :mod:`screenwise.text.context`.
 
     Data: ``text_words.yml::CRAFT_CUES``, ``RULE_WORDS``, ``ORG_GENERIC``, ``TITLES``,
     ``STOPWORDS``.
     """
-    scan = _Scan(text, tokens, index)
+    scan = _Scan(text, tokens, index, domain=domain)
     return scan.pass_two(scan.pass_one())

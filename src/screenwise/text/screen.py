@@ -162,8 +162,8 @@ def screen_text(
     document = build_document(text_or_html, content_type=content_type, source=source)
     index = phrase_index_for(screener)
     tokens = tokenize_text(document.text, document.masked)
-    spans = find_mentions(document.text, tokens, index)
     domain = has_domain_vocabulary(tokens)
+    spans = find_mentions(document.text, tokens, index, domain=domain)
     prior: dict[str, float] = {}
     mentions: list[Mention] = []
     span_groups: list[tuple[str, list[str]]] = []

@@ -9,16 +9,20 @@ offsets. A word with a possessive ``'s`` keeps both forms: ``norm`` as the list
 normaliser sees it (``People's`` -> ``peoples``, as in ``PEOPLE'S LIBERATION ARMY``) and
 ``core`` without the ``'s`` (``Un's`` -> ``un``), so a name may end on either.
 
-Normalisation runs once per distinct word (cached), so scanning costs one regular
-expression pass and one dictionary look-up per word.
+Normalisation runs once per distinct word (cached with everything else known about the
+word), so tokenising costs one regular expression pass and one dictionary look-up per
+word.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from screenwise.names import normalize_name
+from screenwise.text.guards import COMMON_ZIPF, zipf_en
 
 __all__ = ["Tokens", "tokenize_text"]
 
@@ -49,6 +53,9 @@ class Tokens:
         cap: the word starts with an upper-case letter (or is in a caseless script).
         upper: the word is all upper case and at least two letters long.
         possessive: the word carried a possessive ``'s``.
+        rare: the word is capitalised and not an ordinary English word (Zipf frequency
+            below :data:`screenwise.text.guards.COMMON_ZIPF`); misspellings are looked
+            for only near such words.
     """
 
     norm: list[str] = field(default_factory=list)
@@ -59,6 +66,7 @@ class Tokens:
     cap: list[bool] = field(default_factory=list)
     upper: list[bool] = field(default_factory=list)
     possessive: list[bool] = field(default_factory=list)
+    rare: list[bool] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.norm)
@@ -88,24 +96,36 @@ def tokenize_text(text: str, masked: list[tuple[int, int]] | None = None) -> Tok
             cursor = end
         parts.append(text[cursor:])
         text = "".join(parts)
-    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-    infos = [_word_info(word) for word, _s, _e in words]
-    if all(info[6] for info in infos):
+    matches = list(_WORD.finditer(text))
+    get = _INFO_CACHE.get
+    infos = [get(m.group()) or _word_info(m.group()) for m in matches]
+    starts = [m.start() for m in matches]
+    ends = [m.end() for m in matches]
+    if not infos:
+        return Tokens()
+    columns = list(zip(*infos))  # noqa: B905 - multi-token entries carry one more field
+    if None not in columns[0]:
         # Fast path: every word normalises to exactly one token.
-        kept = [(w, info) for w, info in zip(words, infos, strict=True) if info[0]]
+        norm, core, core_len, possessive, cap, upper, rare = columns[:7]
         return Tokens(
-            norm=[info[0][0] for _w, info in kept],
-            core=[info[1][0] for _w, info in kept],
-            core_end=[w[1] + info[2] for w, info in kept],
-            start=[w[1] for w, _info in kept],
-            end=[w[2] for w, _info in kept],
-            cap=[info[4] for _w, info in kept],
-            upper=[info[5] for _w, info in kept],
-            possessive=[info[3] for _w, info in kept],
+            norm=list(norm),
+            core=list(core),
+            core_end=list(map(operator.add, starts, core_len)),
+            start=starts,
+            end=ends,
+            cap=list(cap),
+            upper=list(upper),
+            possessive=list(possessive),
+            rare=list(rare),
         )
     tokens = Tokens()
-    for (_word, start, end), info in zip(words, infos, strict=True):
-        pieces, core_pieces, core_len, possessive, cap, upper, _single = info
+    for start, end, info in zip(starts, ends, infos, strict=True):
+        if info[0] is not None:
+            pieces: tuple[str, ...] = (info[0],)
+            core_pieces: tuple[str, ...] = (info[1],)
+            core_len, possessive, cap, upper, rare = info[2:7]
+        else:
+            pieces, core_pieces, core_len, possessive, cap, upper, rare = info[7]
         last = len(pieces) - 1
         for k, piece in enumerate(pieces):
             tokens.norm.append(piece)
@@ -116,19 +136,18 @@ def tokenize_text(text: str, masked: list[tuple[int, int]] | None = None) -> Tok
             tokens.cap.append(cap)
             tokens.upper.append(upper)
             tokens.possessive.append(possessive)
+            tokens.rare.append(rare)
     return tokens
 
 
-_INFO_CACHE: dict[str, tuple[tuple[str, ...], tuple[str, ...], int, bool, bool, bool, bool]] = {}
+#: word -> (norm, core, core length, possessive, cap, upper, rare) for a word that
+#: normalises to one token; (None, ..., (pieces, core pieces, core length, possessive,
+#: cap, upper, rare)) otherwise.
+_INFO_CACHE: dict[str, tuple[Any, ...]] = {}
 
 
-def _word_info(
-    word: str,
-) -> tuple[tuple[str, ...], tuple[str, ...], int, bool, bool, bool, bool]:
-    """Return (pieces, core pieces, core length, possessive, cap, upper, single-or-empty)."""
-    info = _INFO_CACHE.get(word)
-    if info is not None:
-        return info
+def _word_info(word: str) -> tuple[Any, ...]:
+    """Return the cached description of one word (see :data:`_INFO_CACHE`)."""
     pieces = _normalize_word(word)
     core_pieces = pieces
     core_len = len(word)
@@ -142,8 +161,13 @@ def _word_info(
     first = word[0]
     cap = first.isupper() or (first.isalpha() and not first.islower())
     upper = len(word) > 1 and word.isupper()
-    single = len(pieces) <= 1 and len(core_pieces) <= 1
-    info = (pieces, core_pieces, core_len, possessive, cap, upper, single)
+    rare = cap and bool(core_pieces) and zipf_en(core_pieces[-1]) < COMMON_ZIPF
+    info: tuple[Any, ...]
+    if len(pieces) == 1 and len(core_pieces) == 1:
+        info = (pieces[0], core_pieces[0], core_len, possessive, cap, upper, rare)
+    else:
+        detail = (pieces, core_pieces, core_len, possessive, cap, upper, rare)
+        info = (None, None, core_len, possessive, cap, upper, rare, detail)
     if len(_INFO_CACHE) < 500_000:
         _INFO_CACHE[word] = info
     return info
