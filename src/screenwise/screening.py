@@ -15,26 +15,37 @@ the list version ids) and later invocations load it.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import logging
+import math
 import os
 import pickle
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from followthemoney import ValueEntity
 
 from screenwise.errors import NotFoundError, NotReadyError, QueryError
-from screenwise.index import CandidateIndex
+from screenwise.index import CandidateIndex, Retrieval
 from screenwise.matching.algorithm import (
     ALGORITHM,
     CandidateEntity,
     PreparedQuery,
     ScoredCandidate,
     candidate_from_entity,
+    name_probability,
     score_candidate,
 )
+from screenwise.matching.features import (
+    compare_birth_dates,
+    compare_countries,
+    compare_identifiers,
+    compare_schemata,
+)
 from screenwise.names.parts import name_kind, prepare_names
+from screenwise.prepared import PreparedEntities, paused_gc
 from screenwise.results import Explanation, Hit, Query, ScreeningResult, TextScreeningResult
 from screenwise.settings import Settings
 
@@ -47,16 +58,112 @@ __all__ = ["CANDIDATE_LIMIT", "Screener", "compare_names", "read_queries"]
 
 log = logging.getLogger(__name__)
 
-#: Candidates retrieved from the index and fully scored per query.
+#: Candidates retrieved from the index per query.
 CANDIDATE_LIMIT = 50
-#: Bumped whenever the pickled index layout or the name preparation changes.
-CACHE_FORMAT = "4"
+#: Bumped whenever the cached index layout changes (the code of the name preparation is
+#: part of the cache key anyway, see :func:`_code_fingerprint`).
+CACHE_FORMAT = "5"
+
+
+#: Scores are rounded to 4 decimals; bounds keep this much slack.
+_ROUNDING = 1e-4
+_MAX_NAME_PROB = min(name_probability(1.0), 1.0 - 1e-6)
+#: log-odds of the highest name probability (two identical names).
+_MAX_NAME_LOGIT = math.log(_MAX_NAME_PROB / (1.0 - _MAX_NAME_PROB))
+_SCHEMA_WEIGHTS: dict[tuple[str, str], float] = {}
 
 
 def _default_settings() -> Settings:
     """Settings from the environment (``SCREENWISE_*``), defaults otherwise."""
     overrides: dict[str, Any] = {}
     return Settings(**overrides)
+
+
+_FINGERPRINT: str | None = None
+
+
+def _code_fingerprint() -> str:
+    """Digest of the code and word lists that decide how listed names are prepared.
+
+    Part of the index cache key, so a change to name preparation, retrieval keys or the
+    word lists invalidates cached indexes instead of silently serving stale ones.
+    """
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        digest = hashlib.sha256()
+        package = resources.files("screenwise")
+        files = ["entities.py", "index.py", "prepared.py", "data/names.yml"]
+        files += [f"names/{p.name}" for p in package.joinpath("names").iterdir()]
+        files += ["matching/algorithm.py"]
+        for name in sorted(set(files)):
+            if name.endswith((".py", ".yml")):
+                digest.update(name.encode())
+                digest.update(package.joinpath(name).read_bytes())
+        for dist in ("rigour", "normality", "followthemoney", "pyicu"):
+            try:
+                digest.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+            except importlib.metadata.PackageNotFoundError:
+                digest.update(dist.encode())
+        _FINGERPRINT = digest.hexdigest()
+    return _FINGERPRINT
+
+
+class _LazyEntities(Mapping[str, ValueEntity]):
+    """Entity id -> list entity, read from the store only when asked for.
+
+    Single entities (the hits of a query) are read one by one; iterating values or items
+    reads every entity once.
+    """
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        fetch_one: Callable[[str], ValueEntity],
+        fetch_all: Callable[[], Iterable[ValueEntity]],
+    ) -> None:
+        self._ids = ids
+        self._known: set[str] | None = None
+        self._fetch_one = fetch_one
+        self._fetch_all = fetch_all
+        self._loaded: dict[str, ValueEntity] = {}
+        self._complete = False
+
+    def __getitem__(self, entity_id: str) -> ValueEntity:
+        entity = self._loaded.get(entity_id)
+        if entity is None:
+            if entity_id not in self:
+                raise KeyError(entity_id)
+            entity = self._fetch_one(entity_id)
+            self._loaded[entity_id] = entity
+        return entity
+
+    def __contains__(self, entity_id: object) -> bool:
+        if self._known is None:
+            self._known = set(self._ids)
+        return entity_id in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _load_all(self) -> None:
+        if not self._complete:
+            for entity in self._fetch_all():
+                if entity.id is not None:
+                    self._loaded.setdefault(entity.id, entity)
+            self._complete = True
+
+    def values(self) -> Any:
+        """Every entity (reads them all on first use)."""
+        self._load_all()
+        return [self[i] for i in self._ids]
+
+    def items(self) -> Any:
+        """Every ``(entity id, entity)`` pair (reads them all on first use)."""
+        self._load_all()
+        return [(i, self[i]) for i in self._ids]
 
 
 class Screener:
@@ -79,25 +186,31 @@ class Screener:
         *,
         list_versions: Mapping[str, str] | None = None,
         settings: Settings | None = None,
-        _prepared: tuple[list[CandidateEntity], CandidateIndex] | None = None,
+        _prepared: tuple[PreparedEntities, CandidateIndex] | None = None,
+        _lazy: _LazyEntities | None = None,
     ) -> None:
         self.settings = settings or _default_settings()
         self.threshold: float = self.settings.threshold
         self.algorithm: str = ALGORITHM
         self.list_versions: dict[str, str] = dict(list_versions or {})
-        self._entities: dict[str, ValueEntity] = {}
-        for entity in entities:
-            if entity.id is None:
-                continue
-            self._entities[entity.id] = entity
-        if _prepared is not None:
-            candidates, index = _prepared
+        self._entities: Mapping[str, ValueEntity]
+        if _lazy is not None:
+            self._entities = _lazy
         else:
-            candidates = [candidate_from_entity(e) for e in self._entities.values()]
-            index = CandidateIndex(candidates)
-        self._candidates = candidates
+            loaded: dict[str, ValueEntity] = {}
+            for entity in entities:
+                if entity.id is not None:
+                    loaded[entity.id] = entity
+            self._entities = loaded
+        if _prepared is not None:
+            prepared, index = _prepared
+        else:
+            with paused_gc():
+                prepared = PreparedEntities.from_entities(self._entities.values())
+                index = CandidateIndex(prepared)
+        self._prepared = prepared
         self._index = index
-        self._by_id = {c.entity_id: i for i, c in enumerate(candidates)}
+        self._id_postings: dict[str, list[int]] | None = None
 
     # -- construction ---------------------------------------------------------------------
 
@@ -110,6 +223,9 @@ class Screener:
         settings: Settings | None = None,
     ) -> Screener:
         """Build a screener over the store's active list versions (index cached on disk).
+
+        With a cached index no entity is read at start-up: hits read theirs from the
+        store when they are returned, and :attr:`entities` reads all on first full use.
 
         Args:
             store: the list-version store.
@@ -128,11 +244,27 @@ class Screener:
                 + ": load one with `screenwise lists load`"
             )
         list_versions = {v.list_id: v.version_id for v in versions}
-        entities: list[ValueEntity] = []
-        for version in versions:
-            entities.extend(store.iter_entities(version.version_id))
         key = sorted(list_versions.values())
-        return cls._cached(entities, list_versions, key, settings)
+
+        def load_all() -> Iterator[ValueEntity]:
+            for version in versions:
+                yield from store.iter_entities(version.version_id)
+
+        path = cls._cache_path(key, settings)
+        cached = cls._read_cache(path)
+        if cached is None:
+            screener = cls(load_all(), list_versions=list_versions, settings=settings)
+            screener._write_cache(path)
+            return screener
+        prepared = cached[0]
+
+        def load_one(entity_id: str) -> ValueEntity:
+            pos = prepared.position(entity_id)
+            version_id = list_versions[prepared.list_id(pos)] if pos is not None else None
+            return store.get_entity(entity_id, version_id)
+
+        lazy = _LazyEntities(prepared.entity_ids, load_one, load_all)
+        return cls((), list_versions=list_versions, settings=settings, _prepared=cached, _lazy=lazy)
 
     @classmethod
     def from_parsed(
@@ -152,41 +284,42 @@ class Screener:
         }
         entities = [e for p in parsed for e in p.entities]
         key = sorted(f"{p.list_id}:{p.content_hash}" for p in parsed)
-        return cls._cached(entities, list_versions, key, settings)
-
-    @classmethod
-    def _cached(
-        cls,
-        entities: list[ValueEntity],
-        list_versions: dict[str, str],
-        key_parts: list[str],
-        settings: Settings,
-    ) -> Screener:
-        digest = hashlib.sha256("\n".join([CACHE_FORMAT, *key_parts]).encode()).hexdigest()[:16]
-        path = Path(settings.data_dir) / "cache" / f"index-{digest}.pickle"
-        prepared: tuple[list[CandidateEntity], CandidateIndex] | None = None
-        if path.is_file():
-            try:
-                with path.open("rb") as fh:
-                    prepared = pickle.load(fh)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
-                log.warning("ignoring unreadable index cache %s: %s", path, exc)
-                prepared = None
-        screener = cls(entities, list_versions=list_versions, settings=settings, _prepared=prepared)
-        if prepared is None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                with tmp.open("wb") as fh:
-                    pickle.dump(
-                        (screener._candidates, screener._index),
-                        fh,
-                        protocol=pickle.HIGHEST_PROTOCOL,
-                    )
-                tmp.replace(path)
-            except OSError as exc:
-                log.warning("cannot write index cache %s: %s", path, exc)
+        path = cls._cache_path(key, settings)
+        cached = cls._read_cache(path)
+        screener = cls(entities, list_versions=list_versions, settings=settings, _prepared=cached)
+        if cached is None:
+            screener._write_cache(path)
         return screener
+
+    @staticmethod
+    def _cache_path(key_parts: list[str], settings: Settings) -> Path:
+        text = "\n".join([CACHE_FORMAT, _code_fingerprint(), *key_parts])
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        return Path(settings.data_dir) / "cache" / f"index-{digest}.pickle"
+
+    @staticmethod
+    def _read_cache(path: Path) -> tuple[PreparedEntities, CandidateIndex] | None:
+        if not path.is_file():
+            return None
+        try:
+            prepared, extra = PreparedEntities.load(path)
+            return prepared, CandidateIndex(prepared, extra["index"])
+        except (
+            OSError,
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            KeyError,
+            TypeError,
+        ) as exc:
+            log.warning("ignoring unreadable index cache %s: %s", path, exc)
+            return None
+
+    def _write_cache(self, path: Path) -> None:
+        try:
+            self._prepared.dump(path, {"index": self._index.state()})
+        except OSError as exc:
+            log.warning("cannot write index cache %s: %s", path, exc)
 
     # -- entities ------------------------------------------------------------------------
 
@@ -226,10 +359,35 @@ class Screener:
             properties=dict(entity.properties) if entity is not None else {},
         )
 
+    def _retrieve(
+        self, query: Query, lists: Sequence[str] | None, limit: int
+    ) -> tuple[PreparedQuery, Retrieval]:
+        if not query.names:
+            raise QueryError("query has no name (property 'name')")
+        prepared = PreparedQuery.from_query(query)
+        wanted = lists if lists is not None else query.lists
+        return prepared, self._index.retrieve(prepared, limit=limit, lists=wanted)
+
+    def _score(
+        self, prepared: PreparedQuery, found: Retrieval, ranks: Iterable[int]
+    ) -> list[tuple[CandidateEntity, ScoredCandidate]]:
+        """Score the candidates at the given retrieval ranks, best score first."""
+        scored: list[tuple[float, int, CandidateEntity, ScoredCandidate]] = []
+        entities = found.entities
+        for rank in ranks:
+            candidate = self._prepared.candidate(int(entities[rank]))
+            result = score_candidate(prepared, candidate)
+            scored.append((result.score, -rank, candidate, result))
+        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        return [(c, s) for _, _, c, s in scored]
+
     def score_candidates(
         self, query: Query, *, lists: Sequence[str] | None = None, limit: int = CANDIDATE_LIMIT
     ) -> list[tuple[CandidateEntity, ScoredCandidate]]:
-        """Retrieve and score the candidates of a query, best first (no threshold).
+        """Retrieve and score every candidate of a query in full, best first (no threshold).
+
+        This is the exhaustive reference path (evaluation, analysis); :meth:`screen` gives
+        the same hits at or above its threshold while scoring far fewer candidates.
 
         Args:
             query: the query.
@@ -242,18 +400,8 @@ class Screener:
         Raises:
             QueryError: when the query has no name.
         """
-        if not query.names:
-            raise QueryError("query has no name (property 'name')")
-        prepared = PreparedQuery.from_query(query)
-        wanted = lists if lists is not None else query.lists
-        found = self._index.search(prepared, limit=limit, lists=wanted)
-        scored: list[tuple[float, int, CandidateEntity, ScoredCandidate]] = []
-        for rank, (idx, _retrieval) in enumerate(found):
-            candidate = self._candidates[idx]
-            result = score_candidate(prepared, candidate)
-            scored.append((result.score, -rank, candidate, result))
-        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [(c, s) for _, _, c, s in scored]
+        prepared, found = self._retrieve(query, lists, limit)
+        return self._score(prepared, found, range(len(found)))
 
     def screen(
         self,
@@ -281,9 +429,17 @@ class Screener:
         """
         threshold = self.threshold if threshold is None else threshold
         limit = self.settings.limit if limit is None else limit
-        ranked = self.score_candidates(query, lists=lists)
+        prepared, found = self._retrieve(query, lists, CANDIDATE_LIMIT)
+        ranks: Iterable[int] = range(len(found))
+        if not include_below:
+            memo: dict[tuple[str, tuple[str, ...]], float] = {}
+            ranks = [
+                r
+                for r in ranks
+                if self._may_reach(prepared, int(found.entities[r]), threshold, memo)
+            ]
         hits: list[Hit] = []
-        for candidate, scored in ranked:
+        for candidate, scored in self._score(prepared, found, ranks):
             if len(hits) >= limit:
                 break
             if scored.score <= 0.0 or (scored.score < threshold and not include_below):
@@ -294,9 +450,55 @@ class Screener:
             hits=hits,
             threshold=threshold,
             algorithm=self.algorithm,
-            total_candidates=len(ranked),
+            total_candidates=len(found),
             list_versions=dict(self.list_versions),
         )
+
+    def _may_reach(
+        self,
+        query: PreparedQuery,
+        idx: int,
+        threshold: float,
+        memo: dict[tuple[str, tuple[str, ...]], float],
+    ) -> bool:
+        """Tell whether a candidate can score at or above the threshold at all.
+
+        A score is ``sigmoid(logit(p_name) + sum of qualifier weights)``
+        (:func:`screenwise.matching.algorithm.score_candidate`), and ``p_name`` is at most
+        ``name_probability(1.0)`` (identical names). The qualifier weights are cheap to
+        compute exactly, so a candidate whose qualifiers contradict the query (another
+        birth date, another kind of party) is ruled out without comparing any name. The
+        bound is exact: a candidate ruled out here scores below the threshold in full.
+        ``memo`` keeps the qualifier weights of one query by candidate value.
+        """
+        candidate = self._prepared.candidate(idx)
+        logit = _MAX_NAME_LOGIT
+        schemata = (query.schema, candidate.schema)
+        schema_weight = _SCHEMA_WEIGHTS.get(schemata)
+        if schema_weight is None:
+            result = compare_schemata(*schemata)
+            schema_weight = result.weight if result is not None else 0.0
+            _SCHEMA_WEIGHTS[schemata] = schema_weight
+        logit += schema_weight
+        if query.birth_dates and candidate.birth_dates:
+            key = ("dob", candidate.birth_dates)
+            weight = memo.get(key)
+            if weight is None:
+                result = compare_birth_dates(query.birth_dates, candidate.birth_dates)
+                weight = memo[key] = result.weight if result is not None else 0.0
+            logit += weight
+        if query.countries and candidate.countries:
+            key = ("country", candidate.countries)
+            weight = memo.get(key)
+            if weight is None:
+                result = compare_countries(query.countries, candidate.countries)
+                weight = memo[key] = result.weight if result is not None else 0.0
+            logit += weight
+        if candidate.identifiers:
+            result = compare_identifiers(query.properties, candidate.identifiers)
+            if result is not None:
+                logit += result.weight
+        return 1.0 / (1.0 + math.exp(-logit)) >= threshold - _ROUNDING
 
     def screen_many(
         self,
@@ -350,8 +552,10 @@ class Screener:
         if not query.names:
             raise QueryError("query has no name (property 'name')")
         threshold = self.threshold if threshold is None else threshold
-        idx = self._by_id.get(entity.id or "")
-        candidate = self._candidates[idx] if idx is not None else candidate_from_entity(entity)
+        idx = self._prepared.position(entity.id or "")
+        candidate = (
+            self._prepared.candidate(idx) if idx is not None else candidate_from_entity(entity)
+        )
         scored = score_candidate(PreparedQuery.from_query(query), candidate)
         hit = self._hit(candidate, scored, threshold)
         if idx is None:

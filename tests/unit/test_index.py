@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import random
 
+from followthemoney import ValueEntity
+
 from screenwise.entities import make_entity
 from screenwise.index import CandidateIndex, name_keys
 from screenwise.matching.algorithm import PreparedQuery, candidate_from_entity, score_candidate
 from screenwise.names.parts import prepare_name
+from screenwise.prepared import PreparedEntities
 from screenwise.results import Query
 
 GIVEN = ["vladimir", "dmitry", "mohammed", "ali", "kim", "jong", "olga", "ivan", "hassan", "sergei"]
@@ -25,13 +28,21 @@ FAMILY = [
 ]
 
 
-def _entities(rng: random.Random, count: int) -> list:  # type: ignore[type-arg]
+def _entities(rng: random.Random, count: int) -> list[ValueEntity]:
     out = []
     for i in range(count):
         entity = make_entity("test", str(i), "Person")
         entity.add("name", f"{rng.choice(FAMILY).upper()}, {rng.choice(GIVEN).title()}")
         out.append(entity)
     return out
+
+
+def _index(entities: list[ValueEntity]) -> CandidateIndex:
+    return CandidateIndex(PreparedEntities.from_entities(entities))
+
+
+def _query(name: str, schema: str = "Person") -> PreparedQuery:
+    return PreparedQuery.from_query(Query(schema=schema, properties={"name": [name]}))
 
 
 def test_name_keys_kinds() -> None:
@@ -43,25 +54,51 @@ def test_name_keys_kinds() -> None:
 def test_glued_query_finds_split_name() -> None:
     entity = make_entity("test", "1", "Organization")
     entity.add("name", "AL QAEDA")
-    index = CandidateIndex([candidate_from_entity(entity)])
-    query = PreparedQuery.from_query(Query(schema="Organization", properties={"name": ["ALQAEDA"]}))
-    assert [i for i, _ in index.search(query)] == [0]
+    assert [i for i, _ in _index([entity]).search(_query("ALQAEDA", "Organization"))] == [0]
 
 
 def test_retrieval_agrees_with_brute_force_scoring_on_random_lists() -> None:
     rng = random.Random(11)
     entities = _entities(rng, 300)
     candidates = [candidate_from_entity(e) for e in entities]
-    index = CandidateIndex(candidates)
+    index = _index(entities)
     for _ in range(60):
         name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
         if rng.random() < 0.3:  # a typo: drop one letter
             pos = rng.randrange(len(name))
             name = name[:pos] + name[pos + 1 :]
-        query = PreparedQuery.from_query(Query(schema="Person", properties={"name": [name]}))
+        query = _query(name)
         brute = {i for i, c in enumerate(candidates) if score_candidate(query, c).score >= 0.7}
         found = {i for i, _ in index.search(query, limit=len(candidates))}
         assert brute <= found, name
+
+
+def test_scores_are_idf_weighted_sums_best_name_per_entity() -> None:
+    a = make_entity("test", "a", "Person")
+    a.add("name", "Ivan Petrov")
+    b = make_entity("test", "b", "Person")
+    b.add("name", "Ivan Sidorov")
+    b.add("alias", "Olga Petrova")
+    index = _index([a, b])
+    query = _query("Ivan Petrov")
+    expected = sum(
+        {"t": 1.0, "g": 0.9, "k": 0.7, "s": 0.5, "c": 1.5, "n": 0.25}[k[0]] * index.idf(k)
+        for k in name_keys(query.prepared("person")[0][1], lambda key: index.df(key) > 0)
+        if index.df(k) and k in name_keys(index.prepared.prepared_name(0))  # a's only name
+    )
+    (first, score_a), (second, _score_b) = index.search(query)
+    assert (first, second) == (0, 1)
+    assert abs(score_a - expected) < 1e-9
+
+
+def test_limit_and_ties_keep_entity_order() -> None:
+    entities = []
+    for i in range(5):
+        entity = make_entity("test", str(i), "Person")
+        entity.add("name", "Ivan Petrov")
+        entities.append(entity)
+    index = _index(entities)
+    assert [i for i, _ in index.search(_query("Ivan Petrov"), limit=3)] == [0, 1, 2]
 
 
 def test_lists_filter() -> None:
@@ -69,8 +106,25 @@ def test_lists_filter() -> None:
     a.add("name", "Ivan Petrov")
     b = make_entity("list_b", "1", "Person")
     b.add("name", "Ivan Petrov")
-    index = CandidateIndex([candidate_from_entity(a), candidate_from_entity(b)])
-    query = PreparedQuery.from_query(Query(schema="Person", properties={"name": ["Ivan Petrov"]}))
-    assert [index.candidates[i].list_id for i, _ in index.search(query, lists=["list_b"])] == [
-        "list_b"
-    ]
+    index = _index([a, b])
+    found = index.search(_query("Ivan Petrov"), lists=["list_b"])
+    assert [index.prepared.list_id(i) for i, _ in found] == ["list_b"]
+    assert index.search(_query("Ivan Petrov"), lists=["list_c"]) == []
+
+
+def test_unknown_name_finds_nothing() -> None:
+    a = make_entity("test", "1", "Person")
+    a.add("name", "Ivan Petrov")
+    assert _index([a]).search(_query("Zzyzx Qwerty")) == []
+
+
+def test_index_state_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(5)
+    entities = _entities(rng, 50)
+    index = _index(entities)
+    path = tmp_path / "index.pickle"
+    index.prepared.dump(path, {"index": index.state()})
+    prepared, extra = PreparedEntities.load(path)
+    loaded = CandidateIndex(prepared, extra["index"])
+    for name in ("vladimir putin", "kim un", "hasan rahman"):
+        assert loaded.search(_query(name)) == index.search(_query(name))

@@ -1,13 +1,25 @@
-"""Screener on hand-built entities: thresholds, limits, lists, qualifiers, weak aliases."""
+"""Screener on hand-built entities: thresholds, limits, lists, qualifiers, weak aliases.
+
+Also the speed machinery, each against its slow reference: prepared tables against
+``candidate_from_entity``, the ``screen`` fast path against exhaustive scoring on random
+queries, and the cached, lazily-read start-up against a fresh build.
+"""
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
+from followthemoney import ValueEntity
 
 from screenwise.entities import make_entity
 from screenwise.errors import NotFoundError, QueryError
+from screenwise.matching.algorithm import candidate_from_entity
+from screenwise.prepared import PreparedEntities
 from screenwise.results import Query
 from screenwise.screening import Screener, compare_names, read_queries
+from screenwise.settings import Settings
 
 
 @pytest.fixture
@@ -104,3 +116,150 @@ def test_read_queries_csv(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad.write_text("id,name\n1,\n", encoding="utf-8")
     with pytest.raises(QueryError, match="line 2"):
         list(read_queries(bad))
+
+
+# -- prepared tables, fast path and cached start-up ---------------------------------------
+
+GIVEN = ["vladimir", "dmitry", "mohammed", "ali", "jong", "olga", "ivan", "hassan", "kim", "li"]
+FAMILY = ["putin", "peskov", "rahman", "khan", "un", "petrova", "ivanov", "al rawi", "lee"]
+COUNTRIES = ["ru", "kp", "ir", "sy", "gb", "us"]
+ORGS = ["gazprom bank", "sea star shipping", "al qaeda", "emma llc", "rosneft oao", "kim trading"]
+
+
+def _random_lists(rng: random.Random, count: int) -> list[ValueEntity]:
+    out: list[ValueEntity] = []
+    for i in range(count):
+        list_id = rng.choice(["list_a", "list_b"])
+        roll = rng.random()
+        if roll < 0.75:
+            entity = make_entity(list_id, str(i), "Person")
+            entity.add("name", f"{rng.choice(FAMILY).upper()}, {rng.choice(GIVEN).title()}")
+            if rng.random() < 0.4:
+                entity.add("alias", f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}")
+            if rng.random() < 0.2:
+                entity.add("weakAlias", rng.choice(GIVEN).title())
+            for _ in range(rng.choice([0, 1, 1, 2])):
+                entity.add("birthDate", _random_date(rng))
+            if rng.random() < 0.6:
+                entity.add("nationality", rng.choice(COUNTRIES))
+            if rng.random() < 0.1:
+                entity.add("passportNumber", f"P{rng.randrange(10**6, 10**7)}")
+        elif roll < 0.93:
+            entity = make_entity(list_id, str(i), rng.choice(["Organization", "Company"]))
+            entity.add("name", rng.choice(ORGS).upper())
+            if rng.random() < 0.5:
+                entity.add("country", rng.choice(COUNTRIES))
+        else:
+            entity = make_entity(list_id, str(i), "Vessel")
+            entity.add("name", rng.choice(["SEA STAR", "KIM LEE", "OLGA"]))
+            entity.add("imoNumber", str(rng.randrange(9_000_000, 9_999_999)))
+        out.append(entity)
+    return out
+
+
+def _random_date(rng: random.Random) -> str:
+    year = rng.randrange(1950, 1990)
+    return rng.choice([f"{year}", f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"])
+
+
+def _perturb(rng: random.Random, name: str) -> str:
+    if rng.random() < 0.3 and len(name) > 4:
+        pos = rng.randrange(len(name))
+        name = name[:pos] + name[pos + 1 :]
+    if rng.random() < 0.2:
+        name = " ".join(reversed(name.split()))
+    return name
+
+
+def _random_query(rng: random.Random, entities: list[ValueEntity]) -> Query:
+    source = rng.choice(entities)
+    name = rng.choice(source.get("name") + source.get("alias", quiet=True))
+    props: dict[str, list[str]] = {"name": [_perturb(rng, name)]}
+    dates = source.get("birthDate", quiet=True)
+    roll = rng.random()
+    if dates and roll < 0.4:
+        props["birthDate"] = [rng.choice(dates)]
+    elif roll < 0.7:
+        props["birthDate"] = [_random_date(rng)]
+    if rng.random() < 0.5:
+        props["nationality"] = [rng.choice(COUNTRIES)]
+    ids = source.get("imoNumber", quiet=True) + source.get("passportNumber", quiet=True)
+    if ids and rng.random() < 0.5:
+        props["passportNumber" if source.schema.name == "Person" else "imoNumber"] = ids
+    schema = rng.choice([source.schema.name, source.schema.name, "LegalEntity", "Person"])
+    return Query(schema=schema, properties=props)
+
+
+def test_prepared_candidates_equal_candidate_from_entity() -> None:
+    entities = _random_lists(random.Random(3), 80)
+    prepared = PreparedEntities.from_entities(entities)
+    for idx, entity in enumerate(entities):
+        expected = candidate_from_entity(entity)
+        got = prepared.candidate(idx)
+        for name in ("entity_id", "list_id", "schema", "caption", "birth_dates", "countries"):
+            assert getattr(got, name) == getattr(expected, name)
+        assert got.identifiers == expected.identifiers and got.programs == expected.programs
+        assert [(p, v, n.normalized, n.forms, n.legal_forms) for p, v, n in got.names] == [
+            (p, v, n.normalized, n.forms, n.legal_forms) for p, v, n in expected.names
+        ]
+
+
+def test_screen_fast_path_equals_exhaustive_scoring_on_random_queries() -> None:
+    """``screen`` skips candidates it can rule out; the hits must equal full scoring's."""
+    rng = random.Random(17)
+    entities = _random_lists(rng, 400)
+    screener = Screener(entities)
+    ruled_out = 0
+    for _ in range(2000):
+        query = _random_query(rng, entities)
+        threshold = rng.choice([0.5, 0.7, 0.7, 0.9])
+        fast = screener.screen(query, threshold=threshold, limit=50)
+        slow = [
+            (c.entity_id, s.score)
+            for c, s in screener.score_candidates(query)
+            if s.score >= threshold and s.score > 0.0
+        ]
+        assert [(h.entity_id, h.score) for h in fast.hits] == slow, query
+        ruled_out += fast.total_candidates - len(slow)
+    assert ruled_out > 0
+
+
+def test_from_store_uses_cache_and_reads_entities_lazily(tmp_path: Path) -> None:
+    from screenwise.sources.base import ParsedList, hash_contents
+    from screenwise.store.versions import ListStore
+
+    entities = _random_lists(random.Random(8), 60)
+    kim = make_entity("list_a", "kim", "Person")
+    kim.add("name", "KIM, Jong Un")
+    kim.add("birthDate", "1984-01-08")
+    entities.append(kim)
+    settings = Settings(data_dir=tmp_path)
+    store = ListStore(f"sqlite:///{tmp_path / 'store.db'}")
+    for list_id in ("list_a", "list_b"):
+        mine = [e for e in entities if e.id and e.id.startswith(list_id)]
+        store.load(
+            ParsedList(
+                list_id=list_id,
+                entities=mine,
+                content_hash=hash_contents([list_id.encode()]),
+                published=None,
+                source="hand-made",
+                format="test",
+            )
+        )
+    first = Screener.from_store(store, settings=settings)
+    assert list((tmp_path / "cache").glob("index-*.pickle"))
+    second = Screener.from_store(store, settings=settings)
+    query = Query(schema="Person", properties={"name": ["Kim Jong Un"], "birthDate": ["1984"]})
+    hits = second.screen(query).hits
+    assert hits[0].entity_id == "list_a-kim"
+    assert hits[0].properties["birthDate"] == ["1984-01-08"]
+    assert [(h.entity_id, h.score) for h in hits] == [
+        (h.entity_id, h.score) for h in first.screen(query).hits
+    ]
+    assert len(second.entities) == len(entities) and "list_a-kim" in second.entities
+    assert second.get_entity("list_a-kim").caption == "KIM, Jong Un"
+    assert {e.id for e in second.entities.values()} == {e.id for e in entities}
+    with pytest.raises(NotFoundError):
+        second.get_entity("list_a-nope")
+    store.close()
