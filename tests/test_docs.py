@@ -133,7 +133,8 @@ def test_every_setting_has_a_section() -> None:
 
 @pytest.mark.parametrize("name", sorted(Settings.model_fields))
 def test_setting_section_names_its_variable_and_default(name: str) -> None:
-    section = _settings_sections()[name]
+    section = _settings_sections().get(name)
+    assert section is not None, f"docs/settings.md has no '### {name}' section"
     variable = f"SCREENWISE_{name.upper()}"
     assert variable in section, f"section '{name}' does not name {variable}"
     default = Settings.model_fields[name].default
