@@ -5,11 +5,20 @@ call. It holds the prepared list entities of a set of list versions, the candida
 over them (:mod:`screenwise.index`), and the scoring algorithm
 (:mod:`screenwise.matching.algorithm`):
 
-``query -> index.search (<= 50 candidates) -> score_candidate each -> hits``.
+``query -> index.retrieve (<= 50 candidates) -> qualifier bound -> score_candidate -> hits``.
 
-Building the index costs seconds for all lists, so :meth:`Screener.from_store` caches the
-prepared entities and the index on disk (``<data_dir>/cache/index-<key>.pickle``, keyed by
-the list version ids) and later invocations load it.
+:meth:`Screener.screen` first rules out, exactly, every candidate whose qualifiers
+(another birth date, another kind of party) keep it below the threshold even with an
+identical name, and scores only the rest in full; explanations are built for returned
+hits only. :meth:`Screener.score_candidates` scores every candidate (the reference path of
+the evaluation), and the unit tests check that both give the same hits.
+
+Preparing every listed name costs tens of seconds for all lists, so :meth:`from_store` and
+:meth:`from_parsed` cache the prepared tables and the index on disk
+(``<data_dir>/cache/index-<key>.pickle``, :mod:`screenwise.prepared`), keyed by the list
+versions and by a digest of the name-preparation code; a later process loads them in
+well under a second, and a screener from the store reads list entities only for the hits
+it returns.
 """
 
 from __future__ import annotations
@@ -63,6 +72,9 @@ CANDIDATE_LIMIT = 50
 #: Bumped whenever the cached index layout changes (the code of the name preparation is
 #: part of the cache key anyway, see :func:`_code_fingerprint`).
 CACHE_FORMAT = "5"
+#: Index caches kept in ``<data_dir>/cache`` (most recently used first); each is 30-40 MB
+#: for all lists, and every new list version or code change writes a new one.
+CACHE_KEEP = 6
 
 
 #: Scores are rounded to 4 decimals; bounds keep this much slack.
@@ -303,6 +315,7 @@ class Screener:
             return None
         try:
             prepared, extra = PreparedEntities.load(path)
+            os.utime(path)  # marks it as recently used (see _write_cache)
             return prepared, CandidateIndex(prepared, extra["index"])
         except (
             OSError,
@@ -316,8 +329,14 @@ class Screener:
             return None
 
     def _write_cache(self, path: Path) -> None:
+        """Write the index cache and drop all but the most recently used ones."""
         try:
             self._prepared.dump(path, {"index": self._index.state()})
+            others = sorted(
+                path.parent.glob("index-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
+            )
+            for old in others[CACHE_KEEP:]:
+                old.unlink(missing_ok=True)
         except OSError as exc:
             log.warning("cannot write index cache %s: %s", path, exc)
 
