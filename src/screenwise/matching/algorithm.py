@@ -3,7 +3,9 @@
 Score = sigmoid(logit(p_name) + sum of qualifier weights), where ``p_name`` is the
 calibrated probability that two names denote the same party, computed from the raw name
 similarity (:func:`screenwise.matching.names.compare_names_prepared`) with a logistic
-curve of two global parameters (:data:`NAME_CURVE`), and the qualifier weights come from
+curve of two global parameters (:data:`NAME_CURVE`, stored in
+``data/name_calibration.yml`` and refitted by ``benchmarks/calibrate.py`` on the labelled
+evaluation sets), and the qualifier weights come from
 :data:`screenwise.matching.features.FEATURES`. Working in log-odds lets qualifiers adjust a
 positive name score in both directions without saturating it: a confirmed birth date
 lifts an exact name from about 0.96 to 0.995, a contradicting one drops it below the
@@ -19,7 +21,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from screenwise.entities import STRONG_NAME_PROPS
 from screenwise.matching.features import (
@@ -35,6 +41,7 @@ from screenwise.results import Explanation, FeatureResult, Query
 
 __all__ = [
     "ALGORITHM",
+    "CALIBRATION_PATH",
     "NAME_CURVE",
     "WEAK_ALIAS_CAP",
     "CandidateEntity",
@@ -45,8 +52,17 @@ __all__ = [
 
 #: Name of the algorithm, reported with every result.
 ALGORITHM = "screenwise-v1"
+#: The calibration data file (``slope``, ``s0``), written by ``benchmarks/calibrate.py``.
+CALIBRATION_PATH = Path(str(resources.files("screenwise").joinpath("data/name_calibration.yml")))
+
+
+def _load_curve() -> tuple[float, float]:
+    data = yaml.safe_load(CALIBRATION_PATH.read_text(encoding="utf-8"))
+    return float(data["slope"]), float(data["s0"])
+
+
 #: (slope, similarity at which p_name = 0.7): the logistic calibration of name similarity.
-NAME_CURVE: tuple[float, float] = (9.0, 0.78)
+NAME_CURVE: tuple[float, float] = _load_curve()
 #: Highest name probability a weak alias can give on its own.
 WEAK_ALIAS_CAP = 0.5
 _LOGIT_07 = math.log(0.7 / 0.3)

@@ -4,16 +4,28 @@ The comparison is order-independent and explains itself part by part:
 
 1. Glued and split parts are reconciled first: adjacent parts on one side whose
    concatenation equals a part on the other side are merged (``AL QAEDA`` / ``ALQAEDA``,
-   ``Gazprom Bank`` / ``GAZPROMBANK``).
+   ``Gazprom Bank`` / ``GAZPROMBANK``, ``GroupeDiarraImportExport``); across scripts the
+   concatenation is compared by consonant skeleton or loose key (Burmese and Hebrew
+   write several Latin words as one).
 2. Every query part is compared with every candidate part
    (:func:`compare_parts`: exact, transliterated, phonetic, fuzzy, initial), and the
    best one-to-one assignment is taken greedily, strongest pairs first.
 3. Parts left over are ``contradicting`` when both sides have leftovers (a different
    given name), else ``missing`` (only the listed name has it: an omitted middle name or
    patronymic) or ``extra`` (only the query has it). Each kind costs a different share
-   of the part's weight (:data:`NAME_COSTS`).
+   of the part's weight (:data:`NAME_COSTS`). A country qualifier of an organisation
+   (``(Hong Kong)``, ``... Mexico``) only contradicts another qualifier, and costs
+   :data:`QUALIFIER_COST` when only one name has it: it names another subsidiary.
 4. Organisation legal forms are compared as generic classes (``OOO`` = ``LLC``): equal
-   forms agree, different forms cost a little, neither decides.
+   forms agree, different forms cost :data:`LEGAL_FORM_MISMATCH` (a sister company in
+   another jurisdiction), a form on one side only costs little; none decides.
+
+Organisation and vessel names are edited less forgivingly than person names: a spelling
+difference in a company word usually names another company (``Rail``/``Mail``,
+``Exports``/``Experts``), so fuzzy similarity costs :data:`ORG_EDIT_COST` per edit and
+words of up to four letters get no edit at all. Two names written in the same syllabic
+script (Hangul, Han) compare syllable by syllable: a different syllable is a different
+name part, never a romanisation variant.
 
 The result is a raw similarity in [0, 1] (matched weight over total weight); the
 algorithm (:mod:`screenwise.matching.algorithm`) turns it into a calibrated score.
@@ -26,12 +38,22 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from screenwise.names.parts import Part, PreparedName, make_part
-from screenwise.names.phonetics import consonant_skeleton
+from screenwise.names.parts import (
+    ORG_GROUP_OFFSET,
+    Part,
+    PreparedName,
+    is_dictionary_word,
+    make_part,
+)
+from screenwise.names.phonetics import consonant_skeleton, loose_key
 from screenwise.results import NamePartMatch, PartHow
 
 __all__ = [
+    "LEGAL_FORM_MISMATCH",
     "NAME_COSTS",
+    "ORG_EDIT_COST",
+    "PATRONYMIC_COST",
+    "QUALIFIER_COST",
     "NameComparison",
     "compare_names_prepared",
     "compare_parts",
@@ -47,6 +69,18 @@ NAME_COSTS: dict[str, dict[str, float]] = {
 }
 #: Weight of the legal-form pseudo-part of organisation names.
 LEGAL_FORM_WEIGHT = 0.3
+#: Cost (in part weights) of two different legal-form classes.
+LEGAL_FORM_MISMATCH = 1.2
+#: Share of a country qualifier's weight counted when only one name has it.
+QUALIFIER_COST = 1.6
+#: Loose keys are compared only when one of the two words has this many letters: short
+#: syllables (Korean given-name syllables, Hebrew particles) are too ambiguous.
+_LOOSE_MIN_LETTERS = 6
+#: Share of a patronymic's weight counted when only one name has it.
+PATRONYMIC_COST = 0.3
+#: Similarity lost per edit, relative to the word length, in organisation and vessel words
+#: (person names lose 1.0 per edit).
+ORG_EDIT_COST = 1.8
 
 _SCORES: dict[str, float] = {
     "exact": 1.0,
@@ -55,6 +89,11 @@ _SCORES: dict[str, float] = {
     "phonetic": 0.85,
     "phonetic_short": 0.75,
     "initial": 0.75,
+    "translated": 0.9,
+    "abbreviation": 0.8,
+    "loose": 0.85,
+    "loose_short": 0.75,
+    "loose_fuzzy": 0.7,
 }
 
 
@@ -68,8 +107,30 @@ def _edit_budget(length: int) -> int:
     return 3
 
 
+def _is_abbreviation(short: str, long: str) -> bool:
+    """True when ``short`` abbreviates ``long``: its prefix, or its letters in order."""
+    if len(short) < 3 or len(long) < len(short) + 2 or short[0] != long[0]:
+        return False
+    if long.startswith(short):
+        return True
+    position = 0
+    for char in short:
+        position = long.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
 @lru_cache(maxsize=500_000)
-def compare_parts(a: Part, b: Part, abjad: bool = False) -> tuple[float, PartHow | None]:
+def compare_parts(
+    a: Part,
+    b: Part,
+    abjad: bool = False,
+    *,
+    lossy: bool = False,
+    org: bool = False,
+    syllabic: bool = False,
+) -> tuple[float, PartHow | None]:
     """Compare two name parts.
 
     Args:
@@ -77,33 +138,55 @@ def compare_parts(a: Part, b: Part, abjad: bool = False) -> tuple[float, PartHow
         b: a candidate part.
         abjad: True when either name was written in a script without short vowels, so
             consonant skeletons are compared too.
+        lossy: True when either name was written in a script whose Latin spellings are
+            conventions (Myanmar, Hebrew, Hangul loanwords...): loose keys are compared.
+        org: True for organisation and vessel names: edits cost :data:`ORG_EDIT_COST`,
+            words of up to four letters get none, two different English dictionary words
+            never match (``Rail``/``Mail``), and abbreviations (``Intl``, ``San.``) and
+            translations of company words (``data/names.yml::ORG_WORD_EQUIVALENTS``)
+            match.
+        syllabic: True when both names are written in the same syllabic script (Hangul,
+            Han): parts are syllables, equal or different.
 
     Returns:
         ``(similarity in [0, 1], how)``; ``(0.0, None)`` when the parts do not match.
-        ``how`` is ``exact``, ``transliterated`` (same romanisation-variant group or same
-        consonant skeleton across scripts), ``phonetic`` (same phonetic key), ``fuzzy``
-        (optimal-string-alignment distance within a length-dependent budget: 0 edits up
-        to 3 letters, 1 up to 6, 2 up to 10, else 3) or ``initial``.
+        ``how`` is ``exact``, ``transliterated`` (same romanisation-variant or
+        translation group, same consonant skeleton or loose key across scripts),
+        ``phonetic`` (same phonetic key), ``fuzzy`` (optimal-string-alignment distance
+        within a length-dependent budget: 0 edits up to 3 letters, 1 up to 6, 2 up to
+        10, else 3; an abbreviation also counts as fuzzy) or ``initial``.
     """
     fa, fb = a.form, b.form
     if fa == fb:
         return 1.0, "exact"
-    if a.kind == "numeric" or b.kind == "numeric":
+    if a.kind == "numeric" or b.kind == "numeric" or syllabic:
         return 0.0, None
-    if a.groups and b.groups and a.groups & b.groups:
-        return _SCORES["transliterated"], "transliterated"
+    shared = a.groups & b.groups if a.groups and b.groups else frozenset()
+    if shared:
+        if min(shared) < ORG_GROUP_OFFSET:
+            return _SCORES["transliterated"], "transliterated"
+        return _SCORES["translated"], "transliterated"
     if a.kind == "initial" or b.kind == "initial":
         if (a.kind == "initial" and fb[0] == fa) or (b.kind == "initial" and fa[0] == fb):
             return _SCORES["initial"], "initial"
         return 0.0, None
+    if org and not (abjad or lossy) and is_dictionary_word(fa) and is_dictionary_word(fb):
+        return 0.0, None
     best: float = 0.0
     how: PartHow | None = None
     length = max(len(fa), len(fb))
-    distance = OSA.distance(fa, fb, score_cutoff=_edit_budget(length))
-    if distance <= _edit_budget(length):
-        best, how = 1.0 - distance / length, "fuzzy"
+    budget = _edit_budget(length)
+    if org and min(len(fa), len(fb)) <= 4:
+        budget = 0
+    if budget:
+        distance = OSA.distance(fa, fb, score_cutoff=budget)
+        if distance <= budget:
+            per_edit = ORG_EDIT_COST if org else 1.0
+            best, how = max(0.0, 1.0 - per_edit * distance / length), "fuzzy"
     if a.key == b.key and len(a.key) >= 2:
         phon = _SCORES["phonetic"] if len(a.key) >= 3 else _SCORES["phonetic_short"]
+        if org and min(len(fa), len(fb)) <= 5:
+            phon = _SCORES["phonetic_short"] if min(len(fa), len(fb)) > 4 else 0.0
         if phon > best:
             best, how = phon, "phonetic"
     if abjad and a.skeleton and a.skeleton == b.skeleton and len(a.skeleton) >= 2:
@@ -113,37 +196,112 @@ def compare_parts(a: Part, b: Part, abjad: bool = False) -> tuple[float, PartHow
         dist = OSA.distance(a.skeleton, b.skeleton, score_cutoff=1)
         if dist <= 1 and best < 0.75:
             best, how = 0.75, "transliterated"
+    if (
+        lossy
+        and best < _SCORES["loose"]
+        and min(len(a.loose), len(b.loose)) >= 2
+        and max(len(fa), len(fb)) >= _LOOSE_MIN_LETTERS
+    ):
+        if a.loose == b.loose:
+            loose = _SCORES["loose"] if len(a.loose) >= 3 else _SCORES["loose_short"]
+            if loose > best:
+                best, how = loose, "transliterated"
+        elif (
+            min(len(a.loose), len(b.loose)) >= 3
+            and best < _SCORES["loose_fuzzy"]
+            and OSA.distance(a.loose, b.loose, score_cutoff=1) <= 1
+        ):
+            best, how = _SCORES["loose_fuzzy"], "transliterated"
+    if org and best < _SCORES["abbreviation"]:
+        short, long = (a, b) if len(fa) < len(fb) else (b, a)
+        if (long.kind == "common" or long.groups) and _is_abbreviation(short.form, long.form):
+            best, how = _SCORES["abbreviation"], "fuzzy"
     return best, how
 
 
 def _merge_glued(
-    side: tuple[Part, ...], other: tuple[Part, ...], abjad: bool = False
+    side: tuple[Part, ...],
+    other: tuple[Part, ...],
+    abjad: bool = False,
+    lossy: bool = False,
+    org_words: bool = False,
 ) -> tuple[Part, ...]:
     """Merge adjacent parts of ``side`` whose concatenation is a part of ``other``.
 
-    Across scripts without short vowels the concatenation is compared by consonant
-    skeleton (``mhmd aly`` / ``MOHAMMADALI``).
+    Runs of two to six parts are tried, longest first. Across scripts without short
+    vowels the concatenation is compared by consonant skeleton (``mhmd aly`` /
+    ``MOHAMMADALI``), across conventionally romanised scripts by loose key (``Yadanar
+    Mingalar`` / Burmese ``yatanarmaingalar``); a long concatenation (8+ letters) may
+    differ from the part by one edit (``Fridrich Buchenberg`` / ``FridrichBuchenberg``).
     """
     if len(side) < 2:
         return side
     targets = {p.form for p in other if len(p.form) >= 4}
-    skeletons = {p.skeleton for p in other if len(p.skeleton) >= 3} if abjad else set()
-    if not targets:
+    if not targets and not org_words:
         return side
+    side_forms = {p.form for p in side}
+    long_targets = [t for t in targets if len(t) >= 8 and t not in side_forms]
+    skeletons = {p.skeleton for p in other if len(p.skeleton) >= 3} if abjad else set()
+    looses = [p.loose for p in other if len(p.loose) >= 3] if lossy else []
+    groups = frozenset().union(*(p.groups for p in other)) if org_words else frozenset()
+
+    def fits(glued: str, strict: bool = False) -> bool:
+        if strict:
+            key = loose_key(glued)
+            return (
+                glued in targets
+                or (bool(skeletons) and consonant_skeleton(glued) in skeletons)
+                or (len(key) >= 3 and key in looses)
+            )
+        return (
+            glued in targets
+            or (bool(groups) and bool(make_part(glued, org_words=True).groups & groups))
+            or (bool(skeletons) and consonant_skeleton(glued) in skeletons)
+            or (bool(looses) and _near_any(loose_key(glued), looses))
+            or (
+                bool(long_targets)
+                and len(glued) >= 8
+                and any(OSA.distance(glued, t, score_cutoff=1) <= 1 for t in long_targets)
+            )
+        )
+
     out: list[Part] = []
     i = 0
     while i < len(side):
-        for n in (3, 2):
-            if i + n <= len(side):
-                glued = "".join(p.form for p in side[i : i + n])
-                if glued in targets or (skeletons and consonant_skeleton(glued) in skeletons):
-                    out.append(make_part(glued, "name"))
-                    i += n
-                    break
+        # A part that already fits on its own is not glued to its neighbours.
+        alone = bool(skeletons or looses) and fits(side[i].form, strict=True)
+        runs: list[tuple[int, str]] = []
+        for n in range(min(6, len(side) - i), 1, -1):
+            run = side[i : i + n]
+            if not alone and not any(p.kind == "numeric" for p in run):
+                runs.append((n, "".join(p.form for p in run)))
+        # An exact fit of any length beats an approximate one.
+        found = next((r for r in runs if fits(r[1], strict=True)), None)
+        if found is None:
+            found = next((r for r in runs if fits(r[1])), None)
+        if found is not None:
+            out.append(make_part(found[1], "name", org_words=org_words))
+            i += found[0]
         else:
             out.append(side[i])
             i += 1
     return tuple(out)
+
+
+def _near_any(key: str, keys: list[str]) -> bool:
+    """True when ``key`` (3+ classes) equals one of ``keys`` or is one edit from a 4+ one."""
+    if len(key) < 3:
+        return False
+    for other in keys:
+        if key == other:
+            return True
+        if (
+            min(len(key), len(other)) >= 3
+            and max(len(key), len(other)) >= 4
+            and OSA.distance(key, other, score_cutoff=1) <= 1
+        ):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +333,25 @@ class NameComparison:
 
 
 _EMPTY = NameComparison(0.0, (), 0, 0, False)
+#: Legal-form classes that say nothing about the kind of company (``Co.``, ``Company``):
+#: compatible with every other class.
+_UNSPECIFIC_FORMS = frozenset({"company"})
+#: Cost of a part left over on one side only, by part kind, whatever the side (a
+#: patronymic is often omitted by one list; a country qualifier names a subsidiary).
+_LEFTOVER_COSTS: dict[str, float] = {"qualifier": QUALIFIER_COST, "patronymic": PATRONYMIC_COST}
+
+
+def _contra_group(part: Part) -> str | None:
+    """Leftover parts contradict only parts of the same group (None: never)."""
+    if part.kind == "particle":
+        return None
+    if part.kind in ("qualifier", "patronymic"):
+        return part.kind
+    return "name"
+
+
+#: Scripts whose parts are syllables (one Hangul block, one Han character).
+_SYLLABIC_SCRIPTS = frozenset({"Hangul", "Han"})
 
 
 def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> NameComparison:
@@ -190,14 +367,24 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
     """
     if not query.parts or not candidate.parts:
         return _EMPTY
-    costs = NAME_COSTS[candidate.kind if query.kind == candidate.kind else "org"]
+    kind = candidate.kind if query.kind == candidate.kind else "org"
+    costs = NAME_COSTS[kind]
     abjad = query.abjad or candidate.abjad
-    q_parts = _merge_glued(query.parts, candidate.parts, abjad)
-    c_parts = _merge_glued(candidate.parts, q_parts, abjad)
+    same_script = query.script == candidate.script
+    lossy = (query.lossy or candidate.lossy) and not same_script
+    syllabic = same_script and query.script in _SYLLABIC_SCRIPTS
+    org = kind != "person"
+    q_parts = query.parts
+    c_parts = candidate.parts
+    if not syllabic:
+        q_parts = _merge_glued(q_parts, c_parts, abjad, lossy, org)
+        c_parts = _merge_glued(c_parts, q_parts, abjad, lossy, org)
     pairs: list[tuple[float, float, int, int, PartHow]] = []
     for i, qp in enumerate(q_parts):
         for j, cp in enumerate(c_parts):
-            sim, how = compare_parts(qp, cp, abjad)
+            if (qp.kind == "qualifier") != (cp.kind == "qualifier"):
+                continue
+            sim, how = compare_parts(qp, cp, abjad, lossy=lossy, org=org, syllabic=syllabic)
             if how is not None and sim > 0.0:
                 pairs.append((sim, qp.weight + cp.weight, i, j, how))
     pairs.sort(key=lambda item: (-item[0], -item[1], abs(item[2] - item[3])))
@@ -221,26 +408,40 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         return _EMPTY
     left_q = [i for i in range(len(q_parts)) if i not in used_q]
     left_c = [j for j in range(len(c_parts)) if j not in used_c]
-    sig_q = sorted(
-        (i for i in left_q if q_parts[i].kind != "particle"), key=lambda i: -q_parts[i].weight
-    )
-    sig_c = sorted(
-        (j for j in left_c if c_parts[j].kind != "particle"), key=lambda j: -c_parts[j].weight
-    )
-    n_contra = min(len(sig_q), len(sig_c))
-    contra_q = dict(zip(sig_q[:n_contra], sig_c[:n_contra], strict=True))
-    contra_c = set(sig_c[:n_contra])
+    contra_q: dict[int, int] = {}
+    for group in ("name", "qualifier", "patronymic"):
+        sig_q = sorted(
+            (i for i in left_q if _contra_group(q_parts[i]) == group),
+            key=lambda i: -q_parts[i].weight,
+        )
+        sig_c = sorted(
+            (j for j in left_c if _contra_group(c_parts[j]) == group),
+            key=lambda j: -c_parts[j].weight,
+        )
+        contra_q.update(zip(sig_q, sig_c, strict=False))
+    n_contra = len(contra_q)
+    contra_c = set(contra_q.values())
     for i in left_q:
-        cost = costs["contradicting"] if i in contra_q else costs["extra"]
+        if i in contra_q or (q_parts[i].kind == "numeric" and org):
+            cost = costs["contradicting"]
+        else:
+            cost = _LEFTOVER_COSTS.get(q_parts[i].kind, costs["extra"])
         denominator += cost * q_parts[i].weight
     for j in left_c:
-        cost = costs["contradicting"] if j in contra_c else costs["missing"]
+        if j in contra_c or (c_parts[j].kind == "numeric" and org):
+            cost = costs["contradicting"]
+        else:
+            cost = _LEFTOVER_COSTS.get(c_parts[j].kind, costs["missing"])
         denominator += cost * c_parts[j].weight
     # Legal forms: compared as generic classes, never decisive.
     if query.legal_forms and candidate.legal_forms:
-        denominator += LEGAL_FORM_WEIGHT
-        if query.legal_forms & candidate.legal_forms:
+        if query.legal_forms & candidate.legal_forms or _UNSPECIFIC_FORMS & (
+            query.legal_forms | candidate.legal_forms
+        ):
             numerator += LEGAL_FORM_WEIGHT
+            denominator += LEGAL_FORM_WEIGHT
+        else:
+            denominator += LEGAL_FORM_MISMATCH
     elif query.legal_forms or candidate.legal_forms:
         denominator += LEGAL_FORM_WEIGHT / 3
     similarity = numerator / denominator if denominator else 0.0

@@ -3,7 +3,8 @@
 Pipeline order (fixed):
 
 1. Unicode NFKC, then case-folding.
-2. Apostrophes inside words are dropped (``O'Brien -> obrien``, ``Sa'id -> said``).
+2. An English possessive ``'s`` is dropped (``Bank's -> bank``), then apostrophes inside
+   words (``O'Brien -> obrien``, ``Sa'id -> said``).
 3. Transliteration of every script to Latin with the rules of that script
    (:func:`screenwise.names.scripts.transliterate`: Hangul per syllable, Han as pinyin,
    Arabic/Hebrew consonantal, Cyrillic/Greek/Georgian/Armenian through rigour).
@@ -26,6 +27,8 @@ from screenwise.names.scripts import transliterate
 __all__ = ["compact_name", "normalize_name", "tokenize_name"]
 
 _APOSTROPHES = re.compile(r"(?<=\w)['’ʼ`´ʻʿʾ‘](?=\w)")
+# An English possessive at the end of a Latin word (``Deutsche Bank's``).
+_POSSESSIVE = re.compile(r"(?<=[a-z]{2})['’]s(?![\w'’])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -43,6 +46,7 @@ def normalize_name(name: str) -> str | None:
     if not isinstance(name, str):
         return None
     text = unicodedata.normalize("NFKC", name).casefold()
+    text = _POSSESSIVE.sub("", text)
     text = _APOSTROPHES.sub("", text)
     latin = transliterate(text).lower()
     latin = _APOSTROPHES.sub("", latin)

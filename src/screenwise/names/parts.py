@@ -11,9 +11,16 @@ the same code:
    abbreviations at the edges of a name such as ``CORP``, ``CO``, ``LTD``).
 3. The rest is normalised (:func:`screenwise.names.normalize.normalize_name`) and split.
 4. Person names lose titles and honorifics (``data/names.yml::PERSON_TITLES``).
-5. Each part is tagged (``name``, ``particle``, ``common``, ``numeric``, ``initial``) and
-   weighted, and gets its phonetic key, consonant skeleton and romanisation-variant groups
-   (``data/names.yml::NAME_VARIANTS``).
+5. Each part is tagged (``name``, ``particle``, ``common``, ``numeric``, ``initial``,
+   ``qualifier``) and weighted, and gets its phonetic key, consonant skeleton, loose key
+   and equivalence groups: romanisation variants of person names
+   (``data/names.yml::NAME_VARIANTS``) and, in organisation and vessel names,
+   translations and abbreviations of common company words
+   (``data/names.yml::ORG_WORD_EQUIVALENTS``).
+6. In organisation names a country written in parentheses (``Bank of China (Hong Kong)``)
+   or as the last word after at least two other words (``Banco Santander Mexico``) is a
+   ``qualifier``: it names a subsidiary or branch, so it must agree when both names have
+   one and counts against the match when only one has it.
 """
 
 from __future__ import annotations
@@ -28,25 +35,27 @@ from typing import Any, Literal
 import yaml
 from rigour.names import extract_org_types
 
-from screenwise.names.normalize import normalize_name
-from screenwise.names.phonetics import consonant_skeleton, phonetic_key
-from screenwise.names.scripts import ABJAD_SCRIPTS, detect_script
+from screenwise.names.normalize import normalize_name, tokenize_name
+from screenwise.names.phonetics import consonant_skeleton, loose_key, phonetic_key
+from screenwise.names.scripts import ABJAD_SCRIPTS, LOSSY_SCRIPTS, detect_script
 
 __all__ = [
     "NameKind",
     "Part",
     "PartKind",
     "PreparedName",
+    "is_dictionary_word",
     "load_word_lists",
     "make_part",
     "name_kind",
+    "name_loose_keys",
     "prepare_name",
     "prepare_names",
     "split_name_variants",
 ]
 
 NameKind = Literal["person", "org", "object"]
-PartKind = Literal["name", "particle", "common", "numeric", "initial"]
+PartKind = Literal["name", "particle", "common", "numeric", "initial", "qualifier", "patronymic"]
 
 #: Weight of a part by kind (``name`` parts are weighted by length, see ``_name_weight``).
 PART_WEIGHTS: dict[str, float] = {
@@ -54,7 +63,22 @@ PART_WEIGHTS: dict[str, float] = {
     "common": 0.55,
     "numeric": 1.0,
     "initial": 0.35,
+    "qualifier": 1.0,
+    "patronymic": 0.8,
 }
+# East Slavic patronymics (BGN/PCGN, ISO 9 and Western spellings): omitted on many lists,
+# so they weigh less when only one name has them. Source: Russian and Ukrainian naming
+# law (patronymic = father's given name + -ovich/-evich/-ovna/-evna), BGN/PCGN 1947.
+_PATRONYMIC = re.compile(
+    r"(?:ovich|evich|avich|ovych|evych|ovitch|evitch|owitsch|ewitsch|owitsj|ovitsj|ovici"
+    r"|ovic|evic|ovna|evna|ivna|ovnna|ichna|yevich|ievich)$"
+)
+# Dotted abbreviations of three or more letters (``S.A.R.L.``, ``d.o.o.``, ``S.A.C.``).
+_DOTTED = re.compile(r"(?<!\w)(?:[a-z]\.){2,}[a-z]\.?(?!\w)")
+# A label before a colon (``ORDERING CUSTOMER: X``, ``Beneficiary: X``).
+_LABEL = re.compile(r"^\s*[^:]{2,30}:\s+(?=\S)")
+#: Offset of the ids of ``ORG_WORD_EQUIVALENTS`` groups among a part's groups.
+ORG_GROUP_OFFSET = 100_000
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -66,12 +90,15 @@ class Part:
 
     Attributes:
         form: normalised ASCII lower-case token, e.g. ``"jong"``.
-        kind: ``name``, ``particle``, ``common`` (organisation activity word), ``numeric``
-            or ``initial`` (single letter).
+        kind: ``name``, ``particle``, ``common`` (organisation activity word), ``numeric``,
+            ``initial`` (single letter) or ``qualifier`` (country of a subsidiary).
         weight: importance of the part in [0, 1] when aligning two names.
         key: phonetic key (:func:`screenwise.names.phonetics.phonetic_key`).
         skeleton: consonant skeleton (:func:`screenwise.names.phonetics.consonant_skeleton`).
-        groups: ids of the romanisation-variant groups the form belongs to.
+        groups: ids of the equivalence groups the form belongs to (romanisation variants;
+            for organisation words also translations and abbreviations, offset by
+            :data:`ORG_GROUP_OFFSET`).
+        loose: consonant-class key (:func:`screenwise.names.phonetics.loose_key`).
     """
 
     form: str
@@ -80,6 +107,7 @@ class Part:
     key: str
     skeleton: str
     groups: frozenset[int]
+    loose: str
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -95,6 +123,8 @@ class PreparedName:
         compact: the part forms joined without spaces (``"alqaeda"``).
         script: dominant script of the original (``Latin``, ``Arabic``, ...).
         abjad: True when the original is written in a script without short vowels.
+        lossy: True when the original is written in a script whose Latin spellings are
+            conventions (:data:`screenwise.names.scripts.LOSSY_SCRIPTS`).
     """
 
     original: str
@@ -105,6 +135,7 @@ class PreparedName:
     compact: str
     script: str
     abjad: bool
+    lossy: bool = False
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -118,8 +149,8 @@ def load_word_lists() -> dict[str, Any]:
 
     Returns:
         The YAML document: ``PERSON_TITLES``, ``AMBIGUOUS_TITLES``, ``NAME_PARTICLES``,
-        ``ORG_COMMON_WORDS`` (lists), ``LEGAL_FORMS`` (form -> generic class) and
-        ``NAME_VARIANTS`` (list of groups).
+        ``ORG_COMMON_WORDS``, ``COUNTRY_ADJECTIVES`` (lists), ``LEGAL_FORMS`` (form ->
+        generic class), ``NAME_VARIANTS`` and ``ORG_WORD_EQUIVALENTS`` (lists of groups).
     """
     text = resources.files("screenwise").joinpath("data/names.yml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
@@ -143,6 +174,8 @@ _GLUED_LEGAL_PREFIXES: tuple[str, ...] = (
     "pao",
     "llc",
 )
+#: Legal-form abbreviations recognised when glued to the end of a one-word name.
+_GLUED_LEGAL_SUFFIXES: tuple[str, ...] = ("gmbh", "llc", "ltd", "inc", "corp", "plc", "ag")
 _PARENS = re.compile(r"[(\[]([^)\]]*)[)\]]?")
 
 
@@ -163,8 +196,11 @@ def split_name_variants(name: str, kind: NameKind = "org") -> tuple[str, ...]:
     ``"MV Stamatia Horizon (ex-Elenitsa Z, ex-Aegean Lynx)"`` names one vessel three
     times; ``"BEIRUT CEDAR TRADING SAL, f.k.a. LEBANON CEDAR IMPORT EXPORT SAL"`` one
     company twice. Markers are ``data/names.yml::NAME_SEPARATORS``; parenthesised text is
-    also tried as a name of its own and removed from the main name; for vessels and
-    aircraft the text before a comma (``"MT GOLDEN KINNAREE, Laem Chabang"``) is tried too.
+    also tried as a name of its own (when it has three letters or more) and removed from
+    the main name, unless it names a country (``"Bank of China (Hong Kong)"``: a
+    qualifier of the name, kept in it); a label before a colon (``"ORDERING CUSTOMER:
+    X"``) is dropped in a variant; for vessels and aircraft the text before a comma
+    (``"MT GOLDEN KINNAREE, Laem Chabang"``) is tried too.
 
     Args:
         name: the name as given.
@@ -178,9 +214,10 @@ def split_name_variants(name: str, kind: NameKind = "org") -> tuple[str, ...]:
     folded = name.casefold()
     variants: list[str] = [name]
     pieces: list[str] = []
-    main = _PARENS.sub(" ", folded)
+    main = _PARENS.sub(lambda m: m.group(0) if _is_country_phrase(m.group(1)) else " ", folded)
     for inner in _PARENS.findall(folded):
-        pieces.append(inner)
+        if not _is_country_phrase(inner):
+            pieces.append(inner)
     if main.strip() != folded.strip():
         pieces.insert(0, main)
     work = [folded, *pieces]
@@ -193,12 +230,52 @@ def split_name_variants(name: str, kind: NameKind = "org") -> tuple[str, ...]:
         for text in [folded, *pieces]:
             if "," in text:
                 pieces.append(text.split(",", 1)[0])
+    label = _LABEL.match(folded)
+    if label:
+        pieces.append(folded[label.end() :])
     for piece in pieces:
         piece = piece.strip(" ,;-")
         normalized = normalize_name(piece)
-        if normalized and not normalized.replace(" ", "").isdigit() and piece not in variants:
+        if (
+            normalized
+            and len(normalized.replace(" ", "")) >= 3
+            and not normalized.replace(" ", "").isdigit()
+            and piece not in variants
+        ):
             variants.append(piece)
     return tuple(variants)
+
+
+@lru_cache(maxsize=1)
+def _org_groups() -> dict[str, frozenset[int]]:
+    """Normalised org word -> ids of its ``ORG_WORD_EQUIVALENTS`` groups (offset)."""
+    groups: dict[str, set[int]] = {}
+    for index, group in enumerate(load_word_lists()["ORG_WORD_EQUIVALENTS"]):
+        for form in group:
+            norm = normalize_name(str(form))
+            if norm:
+                groups.setdefault(norm.replace(" ", ""), set()).add(ORG_GROUP_OFFSET + index)
+    return {form: frozenset(ids) for form, ids in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> frozenset[str]:
+    """Tokens of country names (rigour territories) and ``COUNTRY_ADJECTIVES``."""
+    from rigour.territories import get_territories
+
+    words: set[str] = set()
+    for territory in get_territories():
+        if territory.is_historical:
+            continue
+        for label in (territory.name,):
+            norm = normalize_name(label)
+            if norm:
+                words.update(t for t in norm.split() if len(t) > 2)
+    for word in load_word_lists()["COUNTRY_ADJECTIVES"]:
+        norm = normalize_name(str(word))
+        if norm:
+            words.add(norm)
+    return frozenset(words - {"and", "the", "of", "saint", "island", "islands", "republic"})
 
 
 @lru_cache(maxsize=1)
@@ -227,6 +304,40 @@ def _tables() -> tuple[
     )
 
 
+#: Number of most frequent English words counted as dictionary words (Zipf >= about 3).
+DICTIONARY_WORDS = 25_000
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    from wordfreq import top_n_list
+
+    return frozenset(w for w in top_n_list("en", DICTIONARY_WORDS) if w.isascii() and w.isalpha())
+
+
+def is_dictionary_word(form: str) -> bool:
+    """True when a normalised token is a frequent English word (``rail``, ``experts``).
+
+    Two different dictionary words in organisation names are different words, not
+    spelling variants of one (``Rail``/``Mail``, ``Exports``/``Experts``).
+
+    Args:
+        form: a normalised token.
+
+    Returns:
+        Whether it is among the :data:`DICTIONARY_WORDS` most frequent English words
+        (wordfreq, Speer et al., "LuminosoInsight/wordfreq" v3, 2022), three letters or more.
+    """
+    return len(form) >= 3 and form in _dictionary()
+
+
+def _is_country_phrase(text: str) -> bool:
+    """True when every token of a text is a country word (``"hong kong"``, ``"UK"``)."""
+    tokens = tokenize_name(text)
+    words = _country_words()
+    return bool(tokens) and all(t in words for t in tokens)
+
+
 def name_kind(schema: str) -> NameKind:
     """Return the name kind of an FtM schema.
 
@@ -248,17 +359,24 @@ def _name_weight(form: str) -> float:
     return min(1.0, 0.45 + 0.11 * len(form))
 
 
-def make_part(form: str, kind: PartKind = "name") -> Part:
+def make_part(form: str, kind: PartKind = "name", *, org_words: bool = False) -> Part:
     """Build one :class:`Part` from a normalised token (cached keys; never raises).
 
     Args:
         form: normalised ASCII lower-case token, e.g. ``"gazprombank"``.
         kind: the part's tag (see :class:`Part`).
+        org_words: also attach the translation/abbreviation groups of organisation words
+            (``data/names.yml::ORG_WORD_EQUIVALENTS``); set for organisation and vessel
+            names.
 
     Returns:
-        The part with its weight, phonetic key, skeleton and variant groups.
+        The part with its weight, phonetic key, skeleton, loose key and groups.
     """
     groups = _tables()[5].get(form, frozenset())
+    if org_words:
+        org = _org_groups().get(form)
+        if org:
+            groups = groups | org
     weight = _name_weight(form) if kind == "name" else PART_WEIGHTS[kind]
     return Part(
         form=form,
@@ -267,16 +385,36 @@ def make_part(form: str, kind: PartKind = "name") -> Part:
         key=phonetic_key(form),
         skeleton=consonant_skeleton(form),
         groups=groups,
+        loose=loose_key(form),
     )
 
 
+@lru_cache(maxsize=1)
+def _legal_phrases() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {
+        " ".join(tokenize_name(str(k))): str(v)
+        for k, v in load_word_lists()["LEGAL_FORM_PHRASES"].items()
+    }
+    alternatives = sorted(table, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)")
+    return pattern, table
+
+
 def _strip_legal_forms(text: str) -> tuple[str, set[str]]:
-    """Remove legal forms from a case-folded name; return the rest and generic classes."""
+    """Remove legal forms from a case-folded name; return the rest and generic classes.
+
+    rigour's org-type table finds the forms; a form that is also a key of
+    ``data/names.yml::LEGAL_FORMS`` takes that table's class (``Inc.`` is a corporation,
+    not an LLC); dotted abbreviations are read without dots (``S.A.R.L.``).
+    """
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    legal_table = _tables()[4]
     forms: set[str] = set()
     rest = text
     for matched, generic in extract_org_types(text, generic=True):
         if matched.strip(" .").casefold() in _ROMAN:
             continue
+        generic = legal_table.get(" ".join(tokenize_name(matched)), generic)
         pattern = re.compile(r"(?<!\w)" + re.escape(matched) + r"(?!\w)")
         candidate = pattern.sub(" ", rest)
         if candidate != rest:
@@ -306,16 +444,32 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
     text = unicodedata.normalize("NFKC", name).casefold() if isinstance(name, str) else ""
     script = detect_script(text)
     legal: set[str] = set()
+    qualifiers: set[str] = set()
     if kind == "org":
         text, legal = _strip_legal_forms(text)
+        for inner in _PARENS.findall(text):
+            if _is_country_phrase(inner):
+                qualifiers.update(tokenize_name(inner))
     normalized = normalize_name(text) or ""
+    if kind == "org" and normalized:
+        pattern, phrases = _legal_phrases()
+        for found in pattern.findall(normalized):
+            legal.add(phrases[found])
+        stripped = pattern.sub(" ", normalized).strip()
+        if stripped:
+            normalized = stripped
     tokens = normalized.split() if normalized else []
     if kind == "org" and len(tokens) == 1 and len(tokens[0]) >= 7:
-        # A legal form glued to a one-word name (``JSCARGUMENT``, ``OOOROMASHKA``).
+        # A legal form glued to a one-word name (``JSCARGUMENT``, ``SIEMENSAG``).
         for prefix in _GLUED_LEGAL_PREFIXES:
             if tokens[0].startswith(prefix) and len(tokens[0]) - len(prefix) >= 4:
                 tokens = [prefix, tokens[0][len(prefix) :]]
                 break
+        else:
+            for suffix in _GLUED_LEGAL_SUFFIXES:
+                if tokens[0].endswith(suffix) and len(tokens[0]) - len(suffix) >= 5:
+                    tokens = [tokens[0][: -len(suffix)], suffix]
+                    break
     if kind == "org":
         # Abbreviated legal forms at either edge of the name (``... CO LTD``, ``JSC ...``).
         while len(tokens) > 1 and tokens[-1] in legal_table:
@@ -346,27 +500,29 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
             for i, t in enumerate(tokens)
             if not (t == "no" and i + 1 < len(tokens) and tokens[i + 1].isdigit())
         ]
-    if script in ABJAD_SCRIPTS:
-        # The Arabic article is written joined to the word: الخيري -> alkhyry = al + khyry.
-        split: list[str] = []
-        for token in tokens:
-            if token.startswith("al") and len(token) > 4:
-                split.extend(("al", token[2:]))
-            else:
-                split.append(token)
-        tokens = split
     if kind == "person":
         kept = [t for t in tokens if t not in titles]
         if len(kept) < len(tokens):
             strict = [t for t in tokens if t not in titles or t in ambiguous]
-            if len(kept) >= 2:
+            if sum(1 for t in kept if t not in particles) >= 2:
                 tokens = kept
             elif strict:
                 tokens = strict
+    if kind == "org":
+        significant = [t for t in tokens if t not in particles]
+        if len(significant) >= 3 and tokens[-1] in _country_words():
+            qualifiers.add(tokens[-1])
+    org_words = kind != "person"
     parts: list[Part] = []
     for token in tokens:
         part_kind: PartKind
-        if token.isdigit():
+        if token in qualifiers:
+            part_kind = "qualifier"
+        elif (
+            kind == "person" and len(tokens) >= 3 and len(token) >= 7 and _PATRONYMIC.search(token)
+        ):
+            part_kind = "patronymic"
+        elif token.isdigit():
             part_kind = "numeric"
         elif token in particles:
             part_kind = "particle"
@@ -376,9 +532,22 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
             part_kind = "common"
         else:
             part_kind = "name"
-        parts.append(make_part(token, part_kind))
-    if parts and all(p.kind in ("particle", "common") for p in parts):
-        parts = [make_part(p.form, "name") for p in parts]
+        parts.append(make_part(token, part_kind, org_words=org_words))
+    if parts and all(p.kind in ("particle", "common", "qualifier") for p in parts):
+        # Nothing distinctive: the activity words are the name (``Bank of China``).
+        promote = (
+            {"common"}
+            if any(p.kind == "common" for p in parts)
+            else {
+                "particle",
+                "common",
+                "qualifier",
+            }
+        )
+        parts = [
+            make_part(p.form, "name", org_words=org_words) if p.kind in promote else p
+            for p in parts
+        ]
     return PreparedName(
         original=name,
         kind=kind,
@@ -388,6 +557,7 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
         compact="".join(p.form for p in parts),
         script=script,
         abjad=script in ABJAD_SCRIPTS,
+        lossy=script in LOSSY_SCRIPTS,
     )
 
 
@@ -404,3 +574,27 @@ def prepare_names(name: str, kind: NameKind = "org") -> tuple[PreparedName, ...]
     """
     out = [prepare_name(v, kind) for v in split_name_variants(name, kind)]
     return tuple(p for p in out if p.parts)
+
+
+def name_loose_keys(name: PreparedName) -> frozenset[str]:
+    """Return the loose retrieval keys of a prepared name (index side and query side).
+
+    For candidate retrieval of names written in scripts whose Latin spellings are
+    conventions (:data:`screenwise.names.scripts.LOSSY_SCRIPTS`): the loose key of every
+    part with at least three consonant classes, and the loose key of the whole name
+    without spaces (Burmese and Hebrew write several Latin words as one, or the reverse).
+    The same function serves both sides; a retrieval index posts these keys for every
+    listed name and looks them up for query names whose ``lossy`` flag is set.
+
+    Args:
+        name: a prepared name.
+
+    Returns:
+        Keys such as ``{"prtmr", "ptn", "prtmrptn"}`` for ``Vladimir Putin``; empty when
+        no part has three consonant classes.
+    """
+    keys = {p.loose for p in name.parts if len(p.loose) >= 3 and p.kind != "numeric"}
+    whole = loose_key(name.compact)
+    if len(whole) >= 4:
+        keys.add(whole)
+    return frozenset(keys)

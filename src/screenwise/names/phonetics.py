@@ -17,7 +17,14 @@ Two keys are computed once per name part, on the index side and the query side a
   qaf, jim, dad and dhal follow regional pronunciation: ``Gizani``/``Qizani``,
   ``Fazal``/``Fadl``). Source: ALA-LC Arabic romanization table (Library of Congress, 2012).
 
-Both functions take one normalised (ASCII lower-case) token, are pure and cached, and
+* :func:`loose_key` compares a name written in a script whose Latin spellings are
+  conventions rather than letter-for-letter transcriptions (Myanmar, Hebrew, Hangul
+  loanwords, Indic scripts, Katakana...) with its usual Latin spelling: only consonant
+  classes remain (labials, dentals, velars, sibilants, liquids, nasals), so ``Yadanar`` and
+  ICU's ``ratanar``, ``Vladimir`` and ``peulratimireu`` (Hangul), ``Hovalot`` and ``hwblwt``
+  (Hebrew) reduce to comparable keys.
+
+The functions take one normalised (ASCII lower-case) token, are pure and cached, and
 return ``""`` for tokens without letters; digits pass through unchanged.
 """
 
@@ -26,7 +33,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["consonant_skeleton", "phonetic_key"]
+__all__ = ["consonant_skeleton", "loose_key", "phonetic_key"]
 
 _DIGRAPHS: tuple[tuple[str, str], ...] = (
     ("sch", "s"),
@@ -134,3 +141,87 @@ def consonant_skeleton(token: str) -> str:
     if len(skeleton) > 2 and skeleton.endswith("h"):
         skeleton = skeleton[:-1]
     return skeleton
+
+
+# Digraphs of romanisations (English, MLCTS-like Burmese, Indic aspirates, Hebrew and
+# Arabic conventions) folded before the letter classes below.
+_LOOSE_DIGRAPHS: tuple[tuple[str, str], ...] = (
+    ("tch", "s"),
+    ("dzh", "s"),
+    ("sch", "s"),
+    ("kh", "k"),
+    ("gh", "k"),
+    ("ch", "k"),
+    ("hk", "k"),
+    ("ph", "p"),
+    ("bh", "p"),
+    ("hp", "p"),
+    ("ht", "t"),
+    ("th", "t"),
+    ("dh", "t"),
+    ("sh", "s"),
+    ("hs", "s"),
+    ("zh", "s"),
+    ("ts", "s"),
+    ("tz", "s"),
+    ("dj", "s"),
+    ("x", "ks"),
+)
+_LOOSE_CLASSES = str.maketrans(
+    {
+        "b": "p",
+        "f": "p",
+        "v": "p",
+        "d": "t",
+        "g": "k",
+        "q": "k",
+        "c": "k",
+        "z": "s",
+        "j": "s",
+        "l": "r",
+        "a": None,
+        "e": None,
+        "i": None,
+        "o": None,
+        "u": None,
+        "y": None,
+        "w": None,
+        "h": None,
+    }
+)
+
+
+_LOOSE_CLASS_ONLY = str.maketrans(
+    {k: (v if v is not None else ".") for k, v in _LOOSE_CLASSES.items()}
+)
+
+
+@lru_cache(maxsize=200_000)
+def loose_key(token: str) -> str:
+    """Return the consonant-class key used to compare conventionally romanised scripts.
+
+    Vowels, ``h``, ``w`` and ``y`` are dropped (abjads and Brahmic scripts leave them
+    implicit or write them with consonant letters); the remaining consonants fall into
+    classes: ``p`` (b p f v), ``t`` (d t th), ``k`` (g k q c x kh), ``s`` (s z j sh ts),
+    ``r`` (l r), ``m``, ``n``; adjacent consonants of one class count once
+    (``Haddad``, ``lr``), consonants separated by a vowel twice.
+
+    Args:
+        token: a normalised name part (ASCII lower case), e.g. ``"yadanar"``.
+
+    Returns:
+        The key, e.g. ``"tnr"`` for ``yadanar``, ``"prtmr"`` for ``vladimir``,
+        ``bhladimira`` and ``peulratimireu``; digits are kept; ``""`` for tokens without
+        consonants.
+    """
+    if not token:
+        return ""
+    if token.isdigit():
+        return token
+    text = _REPEATS.sub(r"\1", token)
+    for old, new in _LOOSE_DIGRAPHS:
+        if old in text:
+            text = text.replace(old, new)
+    # Adjacent consonants of one class count once; vowels keep consonants apart.
+    classes = _REPEATS.sub(r"\1", text.translate(_LOOSE_CLASS_ONLY))
+    return classes.replace(".", "")

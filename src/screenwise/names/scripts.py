@@ -11,13 +11,29 @@ script the way sanctions lists write names of that origin:
   values of the McCune-Reischauer system as used in DPRK names on the OFAC and UN lists
   (``김정은 -> kim jong un``). Source: McCune & Reischauer, "The Romanization of the
   Korean Language" (1939); Unicode Standard ch. 3.12 (Hangul syllable decomposition).
-* Han: Hanyu Pinyin per syllable (ICU ``Han-Latin``), tone marks removed; the first
-  syllable is the family name and the remaining syllables are joined into one given name
-  (``习近平 -> xi jinping``), the PRC convention (GB/T 28039-2011).
+* Han: Hanyu Pinyin per syllable (ICU ``Han-Latin``), tone marks removed; in a name
+  written as one word the first syllable is the family name and the remaining syllables
+  are joined into one given name (``习近平 -> xi jinping``), the PRC convention (GB/T
+  28039-2011); a name written in several words keeps each word as one part
+  (``明德 謝 -> mingde xie``).
 * Arabic, Persian, Hebrew: ICU ``Arabic-Latin`` / ``Hebrew-Latin``. These scripts write no
   short vowels, so the result is close to a consonant skeleton; matching compares such
-  names through :func:`screenwise.names.phonetics.consonant_skeleton`.
+  names through :func:`screenwise.names.phonetics.consonant_skeleton`. The Arabic article
+  written joined to its word is split off (``العوادي -> al awady``) in the Arabic script,
+  where it can be told from a word that merely starts with ``al``.
+* Myanmar: ICU ``Myanmar-Latin`` after folding the two letters whose usual Latin spellings
+  differ from ICU's: ``ရ`` is written ``y`` (``Yadanar``) and ``သ`` ``th`` (``Thiri``).
+  Source: Myanmar Language Commission transcription system (MLCTS) and the conventional
+  spellings of Burmese names in Myanmar's company register.
 * Anything else: ICU ``Any-Latin`` through ``normality.ascii_text``.
+
+Legal forms written in a non-Latin script (``בע"מ``, ``ကုမ္ပဏီလီမိတက်``, ``株式会社``,
+``有限公司``, ``주식회사``) are replaced by their Latin abbreviation first
+(``data/names.yml::NATIVE_LEGAL_FORMS``), so legal-form handling sees them.
+
+:data:`LOSSY_SCRIPTS` lists the scripts whose Latin spellings are conventions rather than
+letter-for-letter transcriptions; names from them are also compared by
+:func:`screenwise.names.phonetics.loose_key`.
 """
 
 from __future__ import annotations
@@ -32,6 +48,7 @@ from rigour.text.translit import maybe_ascii
 
 __all__ = [
     "ABJAD_SCRIPTS",
+    "LOSSY_SCRIPTS",
     "detect_script",
     "romanize_hangul",
     "transliterate",
@@ -39,6 +56,31 @@ __all__ = [
 
 #: Scripts that write no short vowels: names from them are compared by consonants.
 ABJAD_SCRIPTS: frozenset[str] = frozenset({"Arabic", "Hebrew"})
+#: Scripts whose Latin spellings are conventions far from a transliteration (vowels
+#: implicit or unwritten, loanwords respelled to the script's syllables).
+LOSSY_SCRIPTS: frozenset[str] = frozenset(
+    {
+        "Arabic",
+        "Hebrew",
+        "Hangul",
+        "Myanmar",
+        "Khmer",
+        "Thai",
+        "Lao",
+        "Devanagari",
+        "Bengali",
+        "Gurmukhi",
+        "Gujarati",
+        "Tamil",
+        "Telugu",
+        "Kannada",
+        "Malayalam",
+        "Sinhala",
+        "Katakana",
+        "Hiragana",
+        "Ethiopic",
+    }
+)
 
 _SCRIPT_PREFIXES: tuple[tuple[str, str], ...] = (
     ("LATIN", "Latin"),
@@ -50,12 +92,28 @@ _SCRIPT_PREFIXES: tuple[tuple[str, str], ...] = (
     ("HEBREW", "Hebrew"),
     ("GEORGIAN", "Georgian"),
     ("ARMENIAN", "Armenian"),
+    ("MYANMAR", "Myanmar"),
+    ("KHMER", "Khmer"),
+    ("THAI", "Thai"),
+    ("LAO", "Lao"),
+    ("DEVANAGARI", "Devanagari"),
+    ("BENGALI", "Bengali"),
+    ("GURMUKHI", "Gurmukhi"),
+    ("GUJARATI", "Gujarati"),
+    ("TAMIL", "Tamil"),
+    ("TELUGU", "Telugu"),
+    ("KANNADA", "Kannada"),
+    ("MALAYALAM", "Malayalam"),
+    ("SINHALA", "Sinhala"),
+    ("KATAKANA", "Katakana"),
+    ("HIRAGANA", "Hiragana"),
+    ("ETHIOPIC", "Ethiopic"),
 )
 
 
 @lru_cache(maxsize=4096)
 def _char_script(char: str) -> str | None:
-    if not char.isalpha():
+    if not char.isalpha() and not ("\u1000" <= char <= "\u109f" or "\u0900" <= char <= "\u0dff"):
         return None
     if char.isascii():
         return "Latin"
@@ -76,7 +134,9 @@ def detect_script(text: str) -> str:
 
     Returns:
         ``Latin``, ``Cyrillic``, ``Arabic``, ``Hangul``, ``Han``, ``Greek``, ``Hebrew``,
-        ``Georgian``, ``Armenian`` or ``other``; ``Latin`` when the text has no letters.
+        ``Georgian``, ``Armenian``, ``Myanmar``, ``Khmer``, ``Thai``, ``Lao``, an Indic
+        script (``Devanagari``, ``Bengali``, ...), ``Katakana``, ``Hiragana``, ``Ethiopic``
+        or ``other``; ``Latin`` when the text has no letters.
         Source: Unicode character names (Unicode Standard, ch. 4.8).
     """
     counts: dict[str, int] = {}
@@ -164,8 +224,12 @@ def _icu(rule: str) -> icu.Transliterator:
 
 def _romanize_han(text: str) -> str:
     words: list[str] = []
-    for word in text.split():
-        if all(_char_script(c) == "Han" for c in word if c.isalpha()) and 2 <= len(word) <= 4:
+    split = text.split()
+    for word in split:
+        if len(split) > 1 and all(_char_script(c) == "Han" for c in word if c.isalpha()):
+            # Family and given names written apart: each word is one name part.
+            words.append("".join(_icu("Han-Latin").transliterate(c) for c in word))
+        elif all(_char_script(c) == "Han" for c in word if c.isalpha()) and 2 <= len(word) <= 4:
             syllables = [_icu("Han-Latin").transliterate(c) for c in word]
             words.append(syllables[0] + " " + "".join(syllables[1:]))
         else:
@@ -174,7 +238,8 @@ def _romanize_han(text: str) -> str:
 
 
 # Persian and Urdu letters folded to their Arabic counterparts before ICU's Arabic-Latin
-# (which covers Arabic proper), hamza carriers folded to alif, and ta marbuta written as
+# (which covers Arabic proper), hamza carriers and ayn folded to alif (Latin spellings write
+# ayn as a vowel: ``Ali``, ``Abd``, ``Omar``), and ta marbuta written as
 # the "h" that Latin spellings of names use (``Salameh``, ``Odeh``). Source: Unicode
 # Arabic block (U+0600..U+06FF) letter names; ALA-LC Persian and Urdu tables.
 _ARABIC_FOLD = str.maketrans(
@@ -196,10 +261,56 @@ _ARABIC_FOLD = str.maketrans(
         "ئ": "ي",
         "ؤ": "و",
         "گ": "غ",
+        "ع": "ا",
+        "ٹ": "ت",
+        "ڈ": "د",
+        "ڑ": "ر",
+        "ں": "ن",
         "\u200c": "",
         "\u0640": "",
     }
 )
+
+
+# Hebrew letters as ICU writes them, respelled as Latin spellings of Hebrew names do
+# (shin ``sh``, tsadi ``ts``, het ``kh``). Source: ISO 259 / Academy of the Hebrew Language 2006 rules.
+_HEBREW_RESPELL = str.maketrans({"ş": "sh", "ẕ": "ts", "ẖ": "kh"})
+# Hebrew geresh/gershayim and quotation marks inside a word mark an abbreviation.
+_HEBREW_ABBREV = re.compile("(?<=[\u05d0-\u05ea])[\"'\u05f3\u05f4](?=[\u05d0-\u05ea])")
+# Myanmar letters folded before ICU (see the module docstring); the tone marks (dot below,
+# visarga), which ICU writes as doubled letters, are dropped as Latin spellings drop them.
+_MYANMAR_FOLD = str.maketrans(
+    {"\u101b": "\u101a", "\u101e": "\u1011", "\u1037": None, "\u1038": None}
+)
+# ya/ra/la with medial ha are pronounced and spelled "sh" (``Shwe``), with medial wa "shw".
+_MYANMAR_SH: tuple[tuple[str, str], ...] = (
+    ("\u101a\u103d\u103e", "shw"),
+    ("\u101a\u103e\u103d", "shw"),
+    ("\u101a\u103e", "sh"),
+    ("\u101c\u103b\u103e", "sh"),
+)
+# The Arabic definite article joined to a word of at least three more letters.
+_ARABIC_ARTICLE = re.compile("(?<![\u0621-\u064a])\u0627\u0644(?=[\u0621-\u064a\u066e-\u06d3]{3})")
+
+
+@lru_cache(maxsize=1)
+def _native_legal_forms() -> tuple[re.Pattern[str], dict[str, str]]:
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("screenwise").joinpath("data/names.yml").read_text("utf-8")
+    table: dict[str, str] = {}
+    for native, latin in yaml.safe_load(text)["NATIVE_LEGAL_FORMS"].items():
+        key = unicodedata.normalize("NFKC", str(native)).casefold()
+        table[_HEBREW_ABBREV.sub("", key)] = f" {latin} "
+    alternatives = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(re.escape(a) for a in alternatives)), table
+
+
+def _replace_native_legal_forms(text: str) -> str:
+    pattern, table = _native_legal_forms()
+    return pattern.sub(lambda m: table[m.group(0)], text)
 
 
 @lru_cache(maxsize=100_000)
@@ -218,14 +329,21 @@ def transliterate(text: str) -> str:
     if text.isascii():
         return text
     script = detect_script(text)
+    text = _replace_native_legal_forms(_HEBREW_ABBREV.sub("", text))
     if script == "Hangul":
         text = romanize_hangul(text)
     elif script == "Han":
         text = _romanize_han(text)
     elif script == "Arabic":
-        text = _icu("Arabic-Latin").transliterate(text.translate(_ARABIC_FOLD))
+        folded = _ARABIC_ARTICLE.sub("\u0627\u0644 ", text.translate(_ARABIC_FOLD))
+        text = _icu("Arabic-Latin").transliterate(folded)
     elif script == "Hebrew":
-        text = _icu("Hebrew-Latin").transliterate(text)
+        text = _icu("Hebrew-Latin").transliterate(text).translate(_HEBREW_RESPELL)
+    elif script == "Myanmar":
+        folded = text.translate(_MYANMAR_FOLD)
+        for native, latin in _MYANMAR_SH:
+            folded = folded.replace(native, latin)
+        text = _icu("Myanmar-Latin").transliterate(folded)
     else:
         text = maybe_ascii(text)
     text = _MODIFIER_LETTERS.sub("", text)

@@ -21,7 +21,7 @@ from screenwise.names.scripts import detect_script, romanize_hangul, translitera
         ("习近平", "xi jinping"),
         ("김정은", "kim jeong eun"),
         ("최룡해", "choe ryong hae"),
-        ("جعفری", "jfry"),
+        ("جعفری", "jafry"),
         ("", None),
         ("  ,.-  ", None),
     ],

@@ -1,0 +1,122 @@
+"""One test per kind of name-comparison fault fixed for the quality targets.
+
+Every example is written for the test (made-up parties or well-known public names), not
+taken from the evaluation files.
+"""
+
+from __future__ import annotations
+
+from screenwise.names.normalize import normalize_name
+from screenwise.names.parts import prepare_name, prepare_names
+from screenwise.names.phonetics import loose_key
+from screenwise.screening import compare_names
+
+
+def score(a: str, b: str, schema: str = "Company") -> float:
+    return compare_names(a, b, schema=schema)[0]
+
+
+def test_loose_key_folds_conventional_romanisations() -> None:
+    # Hangul loanword, Indic inherent vowel, Hebrew without vowels, Burmese glued words.
+    assert loose_key("vladimir") == loose_key("peulratimireu") == loose_key("bhladimira")
+    assert loose_key("hovalot") == loose_key("hwblwt")
+    assert loose_key("nakhmias") == loose_key("nkhmys")
+    assert loose_key("thantshwe") == loose_key("htanshway")
+
+
+def test_myanmar_names_match_their_usual_latin_spelling() -> None:
+    assert normalize_name("ရွှေ") == "shway"  # medial ha: "sh", as in Shwe
+    assert score("ဦးသန်းရွှေ", "U Than Shwe", "Person") >= 0.7
+    assert score("ဦးသန်းရွှေ", "U Tin Oo", "Person") < 0.5
+
+
+def test_hebrew_company_names_with_legal_form_and_article() -> None:
+    prepared = prepare_name('בנק הפועלים בע"מ', "org")
+    assert prepared.legal_forms == frozenset({"llc"})
+    assert score('בנק הפועלים בע"מ', "Bank Hapoalim Ltd") >= 0.7
+    assert score('בנק הפועלים בע"מ', "Bank Leumi Ltd") < 0.5
+
+
+def test_arabic_article_is_split_in_the_script_and_ayn_is_a_vowel() -> None:
+    assert normalize_name("الشمري") == "al shmry"
+    assert normalize_name("عالم") == "aalm"  # starts with ayn, not with the article
+    assert normalize_name("عبد الله") == "abd allh"
+    assert score("علي حسن", "Ali Hassan", "Person") >= 0.7
+
+
+def test_hangul_loanwords_compare_by_consonant_classes() -> None:
+    assert score("도널드 트럼프", "Donald Trump", "Person") >= 0.7
+
+
+def test_same_syllabic_script_names_differ_by_syllable() -> None:
+    # Two Hangul names one syllable apart are different people, whatever the romanisation.
+    assert score("김영수", "김영자", "Person") < 0.6
+    assert score("김영수", "김영수", "Person") > 0.9
+
+
+def test_translated_company_words_match() -> None:
+    assert score("Ararat Gini LLC", "Ararat Wine LLC") >= 0.7
+    assert score("Sibir Neft OOO", "Sibir Oil LLC") >= 0.7
+    assert score("Ararat Gini LLC", "Ararat Brandy LLC") < 0.5
+
+
+def test_abbreviated_company_words_match() -> None:
+    assert score("Northwind Intl Freight Svcs", "Northwind International Freight Services") >= 0.7
+    assert score("Baltic Mgmt Assoc", "Baltic Management Associates") >= 0.7
+
+
+def test_different_dictionary_words_in_company_names_do_not_match() -> None:
+    assert score("Northfield Rail Services Ltd", "Northfield Mail Services Ltd") < 0.7
+    assert score("Harbour Exports Ltd", "Harbour Experts Ltd") < 0.7
+    # A misspelt invented word still matches.
+    assert score("Zentravix Logistics", "Zentravics Logistics") >= 0.7
+
+
+def test_short_company_words_get_no_edit() -> None:
+    assert score("Kelda Tane Holdings", "Kelda Tone Holdings") < 0.7
+
+
+def test_country_qualifier_names_a_subsidiary() -> None:
+    assert score("Acme Widgets (Brazil) Ltda", "Acme Widgets (Chile) Ltda") < 0.5
+    assert score("Acme Widgets Trading", "Acme Widgets Trading Mexico") < 0.7
+    assert score("Acme Widgets Trading (Mexico)", "Acme Widgets Trading Mexico") >= 0.9
+    # A country that is the name itself is no qualifier.
+    assert score("Bank of Korea", "Bank of Korea") >= 0.9
+
+
+def test_legal_form_mismatch_costs_more_than_a_missing_form() -> None:
+    different = score("Brightwater Tools Inc.", "Brightwater Tools GmbH")
+    missing = score("Brightwater Tools", "Brightwater Tools GmbH")
+    same = score("Brightwater Tools Inc.", "Brightwater Tools Incorporated")
+    assert different < missing < same
+    assert different < 0.7
+
+
+def test_spelt_out_and_dotted_legal_forms() -> None:
+    assert prepare_name("Kowal Handel Sp. z o.o. Sp. k.", "org").legal_forms == {"llc", "lp"}
+    assert prepare_name("PT Maju Jaya Abadi", "org").forms == ("maju", "jaya", "abadi")
+    assert score("Perseroan Terbatas Maju Jaya Abadi", "PT Maju Jaya Abadi") >= 0.9
+    assert score("Andes Cobre S.A.C.", "Andes Cobre SAC") >= 0.9
+
+
+def test_glued_names_of_many_words_and_glued_legal_forms() -> None:
+    assert score("GreenValleyFarmSupplies", "Green Valley Farm Supplies") >= 0.9
+    assert score("NordlichtAG", "Nordlicht AG") >= 0.9
+    assert score("JohannesMuller", "Johanes Muller", "Person") >= 0.7
+
+
+def test_patronymic_on_one_side_only_costs_little() -> None:
+    assert score("Ivan Petrov", "PETROV, Ivan Sergeyevich", "Person") >= 0.85
+    assert score("Ivan Sergeyevich Petrov", "PETROV, Ivan", "Person") >= 0.85
+    assert score("Ivan Sergeyevich Petrov", "PETROV, Ivan Nikolayevich", "Person") < 0.7
+
+
+def test_numbers_in_vessel_names_are_not_optional() -> None:
+    assert score("Ocean Harmony 3", "Ocean Harmony", "Vessel") < 0.7
+
+
+def test_labels_and_possessives_are_not_name_words() -> None:
+    names = [p.normalized for p in prepare_names("BENEFICIARY: Acme Widgets Ltd", "org")]
+    assert "acme widgets" in names
+    assert score("Acme Widgets's Ltd", "Acme Widgets Ltd") >= 0.9
+    assert score("Tanga Fisheries (T) Ltd", "Tanga Fish Processors (T) Ltd") < 0.7
