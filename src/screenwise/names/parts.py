@@ -331,6 +331,11 @@ def is_dictionary_word(form: str) -> bool:
     return len(form) >= 3 and form in _dictionary()
 
 
+def _significant(tokens: list[str], particles: frozenset[str]) -> int:
+    """Number of tokens that are not particles."""
+    return sum(1 for t in tokens if t not in particles)
+
+
 def _is_country_phrase(text: str) -> bool:
     """True when every token of a text is a country word (``"hong kong"``, ``"UK"``)."""
     tokens = tokenize_name(text)
@@ -501,13 +506,15 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
             if not (t == "no" and i + 1 < len(tokens) and tokens[i + 1].isdigit())
         ]
     if kind == "person":
-        kept = [t for t in tokens if t not in titles]
-        if len(kept) < len(tokens):
-            strict = [t for t in tokens if t not in titles or t in ambiguous]
-            if sum(1 for t in kept if t not in particles) >= 2:
-                tokens = kept
-            elif strict:
-                tokens = strict
+        # Titles go; one that is also a name part (Amir, Sheikh, Don) only at either edge
+        # and only while two other name parts are left.
+        kept = [t for t in tokens if t not in titles or t in ambiguous]
+        if any(t not in particles for t in kept):
+            while kept and kept[0] in titles and _significant(kept[1:], particles) >= 2:
+                kept.pop(0)
+            while kept and kept[-1] in titles and _significant(kept[:-1], particles) >= 2:
+                kept.pop()
+            tokens = kept
     if kind == "org":
         significant = [t for t in tokens if t not in particles]
         if len(significant) >= 3 and tokens[-1] in _country_words():
