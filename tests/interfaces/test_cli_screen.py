@@ -144,3 +144,34 @@ def test_compare_names_and_file(db: str, tmp_path: Path) -> None:
     )
     line = json.loads(run(db, tmp_path, "compare", "--file", str(pairs)))
     assert line["pair_id"] == "p1" and line["match"] is False
+
+
+def test_screen_file_alerts_open_once_per_match(db: str, tmp_path: Path) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text("id,name\nc1,Kim Jong Un\nc2,Jane Unlisted\n", encoding="utf-8")
+    out = tmp_path / "hits.jsonl"
+    run(db, tmp_path, "screen-file", str(customers), "-o", str(out), "--alerts", "--no-progress")
+    data = json.loads(run(db, tmp_path, "alerts", "--json"))
+    assert [a["entity_id"] for a in data["alerts"]] == ["us_ofac_sdn-20157"]
+    assert data["alerts"][0]["list_version_id"].startswith("us_ofac_sdn@2023-12-28")
+    # Screening the same file again into a new output opens no second alert.
+    run(
+        db,
+        tmp_path,
+        "screen-file",
+        str(customers),
+        "-o",
+        str(tmp_path / "again.jsonl"),
+        "--alerts",
+        "--no-progress",
+    )
+    assert json.loads(run(db, tmp_path, "alerts", "--json"))["total"] == 1
+
+
+@pytest.mark.parametrize(
+    "option", [["--threshold", "1.5"], ["--threshold", "-0.1"], ["--limit", "0"]]
+)
+def test_screen_rejects_out_of_range_options(db: str, tmp_path: Path, option: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["--db", db, "screen", "Kim", *option])
+    assert result.exit_code == 2
+    assert option[0] in result.output

@@ -20,11 +20,28 @@ def _store(app: AppContext) -> AlertStore:
 
 
 @cli.command("alerts")
-@click.option("--status", type=click.Choice([*STATUSES, "all"]), default="open",
-              show_default=True, help="Alerts with this status.")
+@click.option(
+    "--status",
+    type=click.Choice([*STATUSES, "all"]),
+    default="open",
+    show_default=True,
+    help="Alerts with this status.",
+)
 @click.option("--list", "list_id", default=None, help="Only alerts on this list id.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Maximum alerts listed.",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Alerts skipped before the first one listed (for paging).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the alerts as one JSON document.")
 @pass_app
 def alerts_command(
@@ -75,8 +92,9 @@ def decide_command(
     app: AppContext, alert_id: int, decision: str, analyst: str, comment: str, as_json: bool
 ) -> None:
     """Record a decision on an alert: true-match or false-positive."""
-    recorded = _store(app).decide(alert_id, decision, analyst=analyst, comment=comment,
-                                  actor=f"{analyst} via cli")
+    recorded = _store(app).decide(
+        alert_id, decision, analyst=analyst, comment=comment, actor=f"{analyst} via cli"
+    )
     if as_json:
         emit_json(recorded.model_dump(mode="json"))
         return
@@ -88,8 +106,9 @@ def decide_command(
 
 @cli.command("audit")
 @click.argument("alert_id", type=click.IntRange(1), required=False)
-@click.option("--version", "version_id", default=None,
-              help="Only events under this list version id.")
+@click.option(
+    "--version", "version_id", default=None, help="Only events under this list version id."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the events as JSON.")
 @pass_app
 def audit_command(

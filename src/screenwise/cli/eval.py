@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from screenwise.cli.main import AppContext, cli, console, emit_json, pass_app
+from screenwise.cli.main import THRESHOLD, AppContext, cli, console, emit_json, pass_app
 
 
 @cli.command("eval")
@@ -23,7 +23,10 @@ from screenwise.cli.main import AppContext, cli, console, emit_json, pass_app
     help="Directory laid out like eval/text (labels.jsonl, articles/).",
 )
 @click.option(
-    "--threshold", type=float, default=None, help="Threshold to report at (default: the engine's)."
+    "--threshold",
+    type=THRESHOLD,
+    default=None,
+    help="Threshold to report at (default: the engine's).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON document.")
 @pass_app

@@ -341,7 +341,7 @@ def entity_command(app: AppContext, entity_id: str, version_id: str | None, as_j
 @click.option("--version", "version_ref", help="Version id, date or hash prefix (default: active).")
 @pass_app
 def export_command(app: AppContext, list_id: str, version_ref: str | None) -> None:
-    """Write a list version's entities to stdout as FtM JSON lines (``id`` first)."""
+    """Write a list version's entities to stdout as FtM JSON lines (id first)."""
     version = app.store.resolve_version(list_id, version_ref)
     try:
         for line in app.store.iter_entity_json(version.version_id):

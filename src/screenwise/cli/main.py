@@ -14,7 +14,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import click
+from pydantic import ValidationError as SettingsError
 from rich.console import Console
+from rich.markup import escape
 
 from screenwise.errors import ScreenwiseError
 from screenwise.settings import Settings
@@ -34,9 +36,7 @@ class ScreenwiseGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ScreenwiseError as exc:
-            err_console.print(
-                f"[bold red]error:[/] {click.style(str(exc), bold=False)}", highlight=False
-            )
+            err_console.print("[bold red]error:[/]", escape(str(exc)), highlight=False)
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             sys.stderr.close()
@@ -75,6 +75,27 @@ class AppContext:
 
 pass_app = click.make_pass_decorator(AppContext)
 
+#: Click type of every ``--threshold`` option: a score in [0, 1].
+THRESHOLD = click.FloatRange(0.0, 1.0)
+#: Click type of every ``--limit`` option on screening commands.
+LIMIT = click.IntRange(1, 500)
+
+
+def build_settings(overrides: dict[str, Any]) -> Settings:
+    """Build :class:`Settings`, turning a bad ``SCREENWISE_*`` value into a usage error.
+
+    Raises:
+        click.UsageError: naming the environment variable and what is wrong with it.
+    """
+    try:
+        return Settings(**overrides)
+    except SettingsError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            problems.append(f"SCREENWISE_{field.upper()}: {error['msg']}")
+        raise click.UsageError("invalid setting: " + "; ".join(problems)) from None
+
 
 def emit_json(data: Any) -> None:
     """Write one JSON document (or line) to stdout."""
@@ -105,8 +126,7 @@ def cli(ctx: click.Context, db: str | None, data_dir: str | None, verbose: int) 
         overrides["db"] = db
     if data_dir:
         overrides["data_dir"] = data_dir
-    settings = Settings(**overrides)
-    ctx.obj = AppContext(settings)
+    ctx.obj = AppContext(build_settings(overrides))
 
 
 def _register() -> None:

@@ -24,7 +24,16 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from screenwise.cli.main import AppContext, cli, console, emit_json, err_console, pass_app
+from screenwise.cli.main import (
+    LIMIT,
+    THRESHOLD,
+    AppContext,
+    cli,
+    console,
+    emit_json,
+    err_console,
+    pass_app,
+)
 from screenwise.results import Hit, Query, ScreeningResult
 
 
@@ -115,8 +124,10 @@ def _query_options(func: Any) -> Any:
 @cli.command("screen")
 @click.argument("name")
 @_query_options
-@click.option("--threshold", type=float, help="Score threshold for a match (default: settings).")
-@click.option("--limit", type=int, help="Maximum hits shown.")
+@click.option(
+    "--threshold", type=THRESHOLD, help="Score threshold for a match (default: settings)."
+)
+@click.option("--limit", type=LIMIT, help="Maximum hits shown.")
 @click.option(
     "--all", "include_below", is_flag=True, help="Also show candidates below the threshold."
 )
@@ -181,10 +192,18 @@ def _done_ids(path: Path) -> set[str]:
 @click.option(
     "--columns", help="Field=column mapping, e.g. name=full_name,birth_date=dob,country=nat."
 )
-@click.option("--threshold", type=float, help="Score threshold for a match (default: settings).")
-@click.option("--limit", type=int, help="Maximum hits per query.")
+@click.option(
+    "--threshold", type=THRESHOLD, help="Score threshold for a match (default: settings)."
+)
+@click.option("--limit", type=LIMIT, help="Maximum hits per query.")
 @click.option("--processes", type=int, default=1, show_default=True, help="Worker processes.")
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@click.option(
+    "--alerts",
+    "open_alerts",
+    is_flag=True,
+    help="Also open an alert in the store for every match (see `screenwise alerts`).",
+)
 @pass_app
 def screen_file_command(
     app: AppContext,
@@ -195,16 +214,23 @@ def screen_file_command(
     limit: int | None,
     processes: int,
     no_progress: bool,
+    open_alerts: bool,
 ) -> None:
     """Screen every record of a CSV, JSONL or Parquet customer file.
 
     Writes one JSON line per hit ({"query_id", "entity_id", "list", "score", "match"}) and
     {"query_id", "hits": 0} for a query without hits. Restarting with the same -o skips
-    the query ids already written.
+    the query ids already written. With --alerts, every match also opens an alert tied to
+    its list version (decided false positives are not raised again).
     """
     from screenwise.screening import read_queries
 
     screener = app.screener()
+    alert_store = None
+    if open_alerts:
+        from screenwise.store.alerts import AlertStore
+
+        alert_store = AlertStore(app.settings.db_url)
     done = _done_ids(output)
     queries = [q for q in read_queries(path, columns=_parse_columns(columns)) if q.id not in done]
     if done:
@@ -230,6 +256,8 @@ def screen_file_command(
                 lines = [{"query_id": result.query.id, "hits": 0}]
             out.write("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
             out.flush()
+            if alert_store is not None:
+                alert_store.record_result(result, actor="cli")
             progress.advance(task)
 
 
@@ -344,7 +372,9 @@ def compare_command(
 )
 @click.option("--to", "to_ref", help="New version (default: the active one).")
 @click.option("--columns", help="Field=column mapping, as for screen-file.")
-@click.option("--threshold", type=float, help="Score threshold for a match (default: settings).")
+@click.option(
+    "--threshold", type=THRESHOLD, help="Score threshold for a match (default: settings)."
+)
 @pass_app
 def rescreen_command(
     app: AppContext,

@@ -37,16 +37,24 @@ def check_bind(host: str, keys: list[str]) -> None:
 
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              help="TCP port.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes (screening is CPU-bound: use one per core).")
-@click.option("--access-log/--no-access-log", default=True, show_default=True,
-              help="Write the JSON access log (one line per request) to stderr.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port."
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (screening is CPU-bound: use one per core).",
+)
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="Write the JSON access log (one line per request) to stderr.",
+)
 @pass_app
-def serve_command(
-    app: AppContext, host: str, port: int, workers: int, access_log: bool
-) -> None:
+def serve_command(app: AppContext, host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the HTTP API and the review pages.
 
     Routes: /match/{dataset} and /search/{dataset} (yente-compatible), /screen/batch,
@@ -60,9 +68,7 @@ def serve_command(
 
     settings = app.settings
     check_bind(host, load_api_keys(settings))
-    logging.getLogger("screenwise.access").setLevel(
-        logging.INFO if access_log else logging.WARNING
-    )
+    logging.getLogger("screenwise.access").setLevel(logging.INFO if access_log else logging.WARNING)
     if access_log:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
