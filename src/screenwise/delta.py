@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from followthemoney import ValueEntity
 
+from screenwise.errors import NotFoundError
+
 if TYPE_CHECKING:
-    from screenwise.store.versions import ListStore
+    from screenwise.store.versions import ListStore, ListVersion
 
 __all__ = [
     "Delta",
@@ -115,6 +117,9 @@ class Delta:
         unchanged: number of entities identical in both.
         old_version: version id of the old side, when diffed from the store.
         new_version: version id of the new side, when diffed from the store.
+        notes: caveats on reading the delta, e.g. that the two versions were parsed
+            from different file sets (an OFAC ``sdn.csv`` alone vs the full CSV set), so
+            alias and address changes reflect the files rather than the list.
     """
 
     added: list[ValueEntity] = field(default_factory=list)
@@ -123,6 +128,7 @@ class Delta:
     unchanged: int = 0
     old_version: str | None = None
     new_version: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -168,6 +174,7 @@ class Delta:
             "added": [brief(e) for e in self.added[:limit]],
             "removed": [brief(e) for e in self.removed[:limit]],
             "changed": [c.to_dict() for c in self.changed[:limit]],
+            "notes": list(self.notes),
         }
 
 
@@ -281,7 +288,36 @@ def diff_versions(store: ListStore, old_version_id: str, new_version_id: str) ->
     delta = diff_entities(store.iter_entities(old_version_id), store.iter_entities(new_version_id))
     delta.old_version = old_version_id
     delta.new_version = new_version_id
+    old_roles = sorted(store.get_version(old_version_id).files)
+    new_roles = sorted(store.get_version(new_version_id).files)
+    if old_roles != new_roles:
+        delta.notes.append(
+            f"{old_version_id} was parsed from files [{', '.join(old_roles)}] and "
+            f"{new_version_id} from [{', '.join(new_roles)}]: changes to properties that "
+            "only some of these files carry (aliases, addresses, remarks) reflect the files, "
+            "not the list"
+        )
     return delta
+
+
+def default_base_version(store: ListStore, new_version_id: str) -> ListVersion:
+    """Choose the version to diff a list version against when the user names none.
+
+    Takes the newest version stored before ``new_version_id`` (in the store's oldest-first
+    order) that was parsed from the same file roles, so a full OFAC CSV set is compared
+    with the previous full set; when no such version exists, the version just before.
+
+    Raises:
+        NotFoundError: when ``new_version_id`` is the oldest version of its list.
+    """
+    new = store.get_version(new_version_id)
+    versions = store.versions(new.list_id)
+    ids = [v.version_id for v in versions]
+    older = versions[: ids.index(new_version_id)]
+    if not older:
+        raise NotFoundError(f"{new_version_id} is the oldest version of {new.list_id}; give --from")
+    same_files = [v for v in older if sorted(v.files) == sorted(new.files)]
+    return (same_files or older)[-1]
 
 
 def _by_id(entities: Iterable[ValueEntity]) -> dict[str, ValueEntity]:

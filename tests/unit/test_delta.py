@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from followthemoney import ValueEntity
 
@@ -84,3 +85,40 @@ def test_diff_versions_reads_the_store() -> None:
     assert delta.new_version == b.version.version_id
     assert delta.counts() == {"added": 1, "removed": 1, "changed": 1, "unchanged": 0}
     assert delta.changed[0].changes[0].old == ("B",)
+
+
+def test_default_base_prefers_a_version_parsed_from_the_same_files(tmp_path: Path) -> None:
+    from screenwise.delta import default_base_version, diff_versions
+    from screenwise.entities import make_entity
+    from screenwise.sources.base import ParsedList, hash_contents
+    from screenwise.store.versions import ListStore
+
+    def version(day: int, roles: list[str], names: list[str]) -> ParsedList:
+        entities = []
+        for i, name in enumerate(names):
+            entity = make_entity("us_ofac_sdn", str(i + 1), "Person")
+            entity.add("name", name)
+            entities.append(entity)
+        return ParsedList(
+            list_id="us_ofac_sdn",
+            entities=entities,
+            content_hash=hash_contents([str(day).encode(), *[n.encode() for n in names]]),
+            published=date(2023, 12, day),
+            source="fixture",
+            format="fixture",
+            files={role: f"{role}-{day}.csv" for role in roles},
+            complete=len(roles) > 1,
+        )
+
+    with ListStore(f"sqlite:///{tmp_path / 's.db'}") as store:
+        full_1 = store.load(version(1, ["primary", "alt", "add"], ["A", "B"]), force=True)
+        store.load(version(2, ["primary"], ["A", "B", "C"]), force=True)
+        full_3 = store.load(version(3, ["primary", "alt", "add"], ["A", "B", "C", "D"]), force=True)
+        assert full_1.version and full_3.version
+        base = default_base_version(store, full_3.version.version_id)
+        assert base.version_id == full_1.version.version_id
+        same = diff_versions(store, base.version_id, full_3.version.version_id)
+        assert same.notes == []
+        partial = next(v for v in store.versions("us_ofac_sdn") if sorted(v.files) == ["primary"])
+        mixed = diff_versions(store, partial.version_id, full_3.version.version_id)
+        assert len(mixed.notes) == 1 and "reflect the files" in mixed.notes[0]

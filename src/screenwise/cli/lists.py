@@ -17,10 +17,11 @@ from pathlib import Path
 
 import click
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from screenwise.cli.main import AppContext, cli, console, emit_json, err_console, pass_app
-from screenwise.delta import diff_versions
+from screenwise.delta import default_base_version, diff_versions
 from screenwise.entities import NAME_PROPS
 from screenwise.errors import ListFetchError, ListParseError, NotFoundError, ValidationError
 from screenwise.ingest import LoadReport, Progress, fetch_lists, load_paths
@@ -245,16 +246,13 @@ def delta_command(
 ) -> None:
     """Compare two versions of a list: added, removed and changed entities.
 
-    Without --from, the version stored before --to (oldest-first order) is used.
+    Without --from, the newest earlier version parsed from the same files is used (so a
+    full OFAC CSV set is compared with the previous full set), else the one just before.
     """
     store = app.store
     new = store.resolve_version(list_id, to_ref)
     if from_ref is None:
-        ids = [v.version_id for v in store.versions(list_id)]
-        position = ids.index(new.version_id)
-        if position == 0:
-            raise NotFoundError(f"{new.version_id} is the oldest version; give --from")
-        old = store.get_version(ids[position - 1])
+        old = default_base_version(store, new.version_id)
     else:
         old = store.resolve_version(list_id, from_ref)
     delta = diff_versions(store, old.version_id, new.version_id)
@@ -286,6 +284,8 @@ def delta_command(
             f"{change.new.caption}: {props}",
         )
     console.print(table)
+    for note in delta.notes:
+        err_console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     if delta.changed:
         top = ", ".join(f"{p} {n:,}" for p, n in list(delta.property_counts().items())[:8])
         console.print(f"changed properties: {top}", highlight=False)

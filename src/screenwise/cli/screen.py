@@ -389,8 +389,7 @@ def rescreen_command(
 
     Writes JSON lines as screen-file does.
     """
-    from screenwise.delta import diff_versions
-    from screenwise.errors import NotFoundError
+    from screenwise.delta import default_base_version, diff_versions
     from screenwise.screening import read_queries
 
     store = app.store
@@ -398,20 +397,13 @@ def rescreen_command(
     if from_ref is not None:
         old = store.resolve_version(list_id, from_ref)
     else:
-        older = [
-            v
-            for v in store.versions(list_id)
-            if v.loaded_at < new.loaded_at and v.version_id != new.version_id
-        ]
-        if not older:
-            raise NotFoundError(
-                f"list {list_id!r} has no version before {new.version_id}: give --from"
-            )
-        old = older[-1]
+        old = default_base_version(store, new.version_id)
     delta = diff_versions(store, old.version_id, new.version_id)
     err_console.print(
         f"{old.version_id} -> {new.version_id}: {len(delta.added)} added, {len(delta.changed)} changed"
     )
+    for note in delta.notes:
+        err_console.print(f"note: {note}", highlight=False)
     screener = app.screener()
     for result in screener.rescreen(
         read_queries(path, columns=_parse_columns(columns)), delta, threshold=threshold
