@@ -67,7 +67,7 @@ def main() -> None:
         console.print("[yellow]no offline list snapshot found; downloading from the publishers[/]")
         _run(["lists", "fetch"])
     _run(["lists"])
-    _run(["lists", "delta", "us_ofac_sdn"])
+    _run(["lists", "delta", "us_ofac_sdn", "--from", "2023-11-03", "--to", "2024-04-02"])
     for args in (
         ["screen", "Kim Jong-un", "--schema", "Person"],
         ["screen", "Владимир Путин", "--schema", "Person"],
