@@ -113,10 +113,20 @@ class ValidationError(ScreenwiseError):
 
 
 class QueryError(ScreenwiseError):
-    """A screening query or request is malformed (names the field at fault)."""
+    """A screening query or request is malformed (names the field at fault).
+
+    Args:
+        message: what is wrong, starting with the field, e.g. ``queries.q1.schema: ...``.
+        field: the field at fault as a dotted path (``queries.q1.schema``), when known; the
+            API lists it in the error body's ``errors``.
+    """
 
     status = 400
     exit_code = 2
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class InputError(ScreenwiseError):
