@@ -34,7 +34,14 @@ from screenwise.entities import NAME_PROPS
 from screenwise.errors import InputError
 from screenwise.text.screen import ScreenerLike, screen_text
 
-__all__ = ["ExactBaseline", "MatcherMetrics", "TextReport", "evaluate_text"]
+__all__ = [
+    "ExactBaseline",
+    "ExtractionQuality",
+    "MatcherMetrics",
+    "TextReport",
+    "evaluate_text",
+    "html_extraction_quality",
+]
 
 log = logging.getLogger(__name__)
 
@@ -365,4 +372,71 @@ def _reported(parties: Iterable[Any], mentions: Iterable[Any]) -> list[Reported]
     for party in parties:
         words = set().union(*(texts.get(i, set()) for i in party.entity_ids))
         out.append((frozenset(party.entity_ids), party.count, frozenset(words)))
+    return out
+
+
+@dataclass
+class ExtractionQuality:
+    """How well the article body extracted from one HTML page matches its ground truth.
+
+    Word-level (bags of lower-cased words): ``recall`` is the share of the ground-truth
+    body's words found in the extracted body, ``precision`` the share of the extracted
+    body's words that are in the ground truth.
+
+    Attributes:
+        file: the page's file name.
+        truth_words, extracted_words, common_words: word counts.
+        error: why the page could not be extracted (empty when it was).
+    """
+
+    file: str
+    truth_words: int
+    extracted_words: int
+    common_words: int
+    error: str = ""
+
+    @property
+    def recall(self) -> float:
+        """Share of ground-truth words extracted, in [0, 1]."""
+        return self.common_words / self.truth_words if self.truth_words else 1.0
+
+    @property
+    def precision(self) -> float:
+        """Share of extracted words in the ground truth, in [0, 1]."""
+        return self.common_words / self.extracted_words if self.extracted_words else 0.0
+
+
+def html_extraction_quality(text_dir: Path) -> list[ExtractionQuality]:
+    """Compare the body extracted from each ``html/`` page with its ground-truth article body.
+
+    Args:
+        text_dir: a directory laid out like ``eval/text``; each ``articles/html/<id>.html``
+            has ``<id>.ground_truth.json`` beside it with the human-annotated
+            ``articleBody`` (EVAL.md, "Files").
+
+    Returns:
+        One :class:`ExtractionQuality` per page that has a ground truth, in file order.
+    """
+    from collections import Counter
+
+    from screenwise.text.screen import build_document
+
+    out: list[ExtractionQuality] = []
+    for page in sorted((text_dir / "articles" / "html").glob("*.html")):
+        truth_path = page.with_name(page.stem + ".ground_truth.json")
+        if not truth_path.is_file():
+            continue
+        truth = json.loads(truth_path.read_text(encoding="utf-8")).get("articleBody") or ""
+        truth_bag = Counter(_WORD.findall(truth.lower()))
+        try:
+            document = build_document(page.read_bytes(), content_type="text/html")
+        except InputError as exc:
+            out.append(ExtractionQuality(page.name, sum(truth_bag.values()), 0, 0, str(exc)))
+            continue
+        body = " ".join(document.text[a:b] for a, b in document.body)
+        bag = Counter(_WORD.findall(body.lower()))
+        common = sum((truth_bag & bag).values())
+        out.append(
+            ExtractionQuality(page.name, sum(truth_bag.values()), sum(bag.values()), common)
+        )
     return out

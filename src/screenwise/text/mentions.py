@@ -57,6 +57,7 @@ from screenwise.text.phrases import (
     PhraseIndex,
     _deletion_keys,
     glue_tokens,
+    wildcard_key,
 )
 from screenwise.text.tokens import Tokens
 from screenwise.text.wordlists import load_wordlist, phrase_list
@@ -195,6 +196,33 @@ def _plural_heads() -> dict[str, str]:
 @cache
 def _generic_org_words() -> frozenset[str]:
     return frozenset(phrase_list(_WORDS, "ORG_GENERIC"))
+
+
+def _near_single_names(index: PhraseIndex, word: str) -> tuple[list[NameVariant], int]:
+    """One-word organisation names within one or two edits of ``word``, cached per index.
+
+    Returns the variants and the edit distance of the last one found.
+    """
+    cache = index.near_cache
+    hit = cache.get(word)
+    if hit is not None:
+        return hit
+    best: list[NameVariant] = []
+    distance = 0
+    seen: set[str] = set()
+    for deletion in _deletion_keys(word):
+        for variant in index.deletions.get(deletion, ()):
+            if variant.entity_id in seen:
+                continue
+            allowed = 2 if len(variant.tokens[0]) >= 10 else 1
+            d = Levenshtein.distance(variant.tokens[0], word, score_cutoff=allowed)
+            if 0 < d <= allowed:
+                seen.add(variant.entity_id)
+                best.append(variant)
+                distance = d
+    if len(cache) < 100_000:
+        cache[word] = (best, distance)
+    return best, distance
 
 
 class _Scan:
@@ -542,8 +570,7 @@ class _Scan:
             if not all(t.cap[k] or is_stopword(t.norm[k]) for k in range(i, b)):
                 continue
             for k in range(length):
-                key = (*words[:k], "*", *words[k + 1 :])
-                entries = index.wildcards.get(key)
+                entries = index.wildcards.get(wildcard_key(words, k))
                 if not entries:
                     continue
                 text_word = words[k]
@@ -555,8 +582,8 @@ class _Scan:
                     continue
                 best: list[NameVariant] = []
                 distance = 0
-                for variant, position in entries:
-                    listed = variant.tokens[position]
+                for phrase in entries:
+                    listed = phrase[k]
                     if listed == text_word or abs(len(listed) - len(text_word)) > 2:
                         continue
                     allowed = 2 if len(listed) >= 8 else 1
@@ -564,7 +591,7 @@ class _Scan:
                     if (d <= allowed and listed[0] == text_word[0]) or (
                         d <= allowed and len(listed) >= 8
                     ):
-                        best.append(variant)
+                        best.extend(v for v in index.phrases[phrase] if v.kind != "head")
                         distance = d
                 if best:
                     accepted = self.accept(i, b, best)
@@ -572,19 +599,7 @@ class _Scan:
                         return self._found(i, b, t.core_end[b - 1], accepted, "fuzzy", distance)
         word = t.core[i]
         if len(word) >= 8 and zipf(word) < COMMON_ZIPF:
-            best = []
-            distance = 0
-            seen: set[str] = set()
-            for deletion in _deletion_keys(word):
-                for variant in index.deletions.get(deletion, ()):
-                    if variant.entity_id in seen:
-                        continue
-                    allowed = 2 if len(variant.tokens[0]) >= 10 else 1
-                    d = Levenshtein.distance(variant.tokens[0], word, score_cutoff=allowed)
-                    if 0 < d <= allowed:
-                        seen.add(variant.entity_id)
-                        best.append(variant)
-                        distance = d
+            best, distance = _near_single_names(index, word)
             if best:
                 accepted = self._accept_single(i, best)
                 if accepted:

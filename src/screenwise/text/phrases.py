@@ -47,6 +47,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from followthemoney import ValueEntity
 from rigour.names import remove_org_types
@@ -64,6 +65,7 @@ __all__ = [
     "PhraseIndex",
     "build_phrase_index",
     "glue_tokens",
+    "wildcard_key",
 ]
 
 log = logging.getLogger(__name__)
@@ -94,9 +96,11 @@ _MIN_DROP_LEN = 5
 _MIN_DELETION_LEN = 8
 
 
-@dataclass(frozen=True)
-class NameVariant:
+class NameVariant(NamedTuple):
     """One form of one listed name, as a sequence of normalised tokens.
+
+    A named tuple rather than a dataclass: the index holds hundreds of thousands of
+    them and loads them from its disk cache, where tuples unpickle fastest.
 
     Attributes:
         entity_id: the listed entity.
@@ -116,8 +120,7 @@ class NameVariant:
     country: str = ""
 
 
-@dataclass(frozen=True)
-class EntityFacts:
+class EntityFacts(NamedTuple):
     """What the text screener needs to know about one listed entity.
 
     Attributes:
@@ -149,7 +152,8 @@ class PhraseIndex:
     Attributes:
         phrases: token tuple -> variants with exactly these tokens.
         lengths: first token -> the lengths of phrases starting with it, longest first.
-        wildcards: token tuple with one ``*`` -> ``(variant, wildcard position)``.
+        wildcards: :func:`wildcard_key` (the tokens with one replaced by ``*``, joined by
+            spaces) -> the phrases (keys of ``phrases``) it stands for.
         deletions: deletion key -> one-token organisation variants (SymSpell, distance 2).
         facts: entity id -> :class:`EntityFacts`.
         surnames: person surname token -> entity ids.
@@ -158,11 +162,12 @@ class PhraseIndex:
         glued: glued person-name key (:func:`glue_tokens`) -> variants.
         acronym_lists: one-token strong name -> number of lists that give it as a name
             (not derived from a longer name).
+        near_cache: text word -> one-word names within two edits (filled while screening).
     """
 
     phrases: dict[tuple[str, ...], list[NameVariant]]
     lengths: dict[str, tuple[int, ...]]
-    wildcards: dict[tuple[str, ...], list[tuple[NameVariant, int]]]
+    wildcards: dict[str, list[tuple[str, ...]]]
     deletions: dict[str, list[NameVariant]]
     facts: dict[str, EntityFacts]
     surnames: dict[str, list[str]]
@@ -170,6 +175,9 @@ class PhraseIndex:
     name_tokens: set[str]
     glued: dict[tuple[str, ...], list[NameVariant]] = field(default_factory=dict)
     acronym_lists: dict[str, int] = field(default_factory=dict)
+    near_cache: dict[str, tuple[list[NameVariant], int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return len(self.phrases)
@@ -457,6 +465,14 @@ def _birth_years(entity: ValueEntity) -> frozenset[int]:
     return frozenset(years)
 
 
+def wildcard_key(tokens: tuple[str, ...] | list[str], position: int) -> str:
+    """Return the fuzzy look-up key of ``tokens`` with the token at ``position`` unknown.
+
+    ``(("hasan", "nasrallah"), 0)`` -> ``"* nasrallah"``.
+    """
+    return " ".join([*tokens[:position], "*", *tokens[position + 1 :]])
+
+
 def _deletion_keys(word: str) -> set[str]:
     keys = {word}
     for i in range(len(word)):
@@ -549,18 +565,17 @@ def build_phrase_index(entities: Mapping[str, ValueEntity] | Iterable[ValueEntit
                 {facts[v.entity_id].list_id for v in variants if v.kind == "full"}
             )
     lengths_sets: dict[str, set[int]] = {}
-    wildcards: dict[tuple[str, ...], list[tuple[NameVariant, int]]] = {}
+    wildcards: dict[str, list[tuple[str, ...]]] = {}
     deletions: dict[str, list[NameVariant]] = {}
     for tokens, variants in phrases.items():
         lengths_sets.setdefault(tokens[0], set()).add(len(tokens))
         if 2 <= len(tokens) <= 4:
+            if all(v.kind == "head" for v in variants):
+                continue
             for k, token in enumerate(tokens):
                 if len(token) < 4:
                     continue
-                key = (*tokens[:k], "*", *tokens[k + 1 :])
-                for variant in variants:
-                    if variant.kind != "head":
-                        wildcards.setdefault(key, []).append((variant, k))
+                wildcards.setdefault(wildcard_key(tokens, k), []).append(tokens)
         elif len(tokens) == 1 and len(tokens[0]) >= _MIN_DELETION_LEN:
             org_variants = [
                 v for v in variants if facts[v.entity_id].schema != _PERSON and v.kind != "head"

@@ -4,16 +4,24 @@ Pipeline (fixed order): decode (bytes) -> HTML extraction or plain-text boilerpl
 classification -> tokenisation -> mention finding against the phrase index of the
 screener's entities -> context scoring -> per-party body counts -> sanctioned countries.
 
-The phrase index is built once per screener (a few seconds for all lists) and cached.
+The phrase index is built once per screener (seconds for all lists) and cached in memory
+and on disk (:func:`phrase_index_for`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import hashlib
 import logging
+import os
+import pickle
 import re
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
 from typing import Any, Protocol
 
 from followthemoney import ValueEntity
@@ -55,7 +63,11 @@ _LOCK = threading.Lock()
 def phrase_index_for(screener: ScreenerLike) -> PhraseIndex:
     """Return the phrase index of a screener's entities, building it on first use.
 
-    The index is cached per screener object (a new list version means a new screener).
+    The index is cached per screener object (a new list version means a new screener),
+    and on disk under ``<data_dir>/cache/phrases-<key>.pickle`` when the screener names
+    its list versions (``list_versions``): the key hashes the list version ids, the word
+    lists the index depends on and :data:`PHRASE_CACHE_FORMAT`, so a new list version or
+    a new release builds a new index. An unreadable cache file is ignored and rebuilt.
     """
     with _LOCK:
         try:
@@ -65,12 +77,80 @@ def phrase_index_for(screener: ScreenerLike) -> PhraseIndex:
             cached = entry[1] if entry and entry[0] is screener else None
         if cached is not None:
             return cached
-        index = build_phrase_index(screener.entities)
+        path = _cache_path(screener)
+        with _collector_paused():
+            index = _read_cached(path) if path is not None else None
+            if index is None:
+                index = build_phrase_index(screener.entities)
+                if path is not None:
+                    _write_cached(path, index)
         try:
             _INDEXES[screener] = index
         except TypeError:
             _INDEXES_BY_ID[id(screener)] = (screener, index)
         return index
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the index is built or loaded.
+
+    Building or unpickling the index allocates millions of objects, and each full
+    collection would walk every one of them again (and the screener's entities): the
+    pause makes the time independent of what else the process holds.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+#: Bump when the phrase index's shape or its building rules change.
+PHRASE_CACHE_FORMAT = "text-phrases-3"
+
+
+def _cache_path(screener: ScreenerLike) -> Path | None:
+    versions = getattr(screener, "list_versions", None)
+    settings = getattr(screener, "settings", None)
+    data_dir = getattr(settings, "data_dir", None)
+    if not versions or data_dir is None:
+        return None
+    digest = hashlib.sha256(PHRASE_CACHE_FORMAT.encode())
+    for list_id, version in sorted(versions.items()):
+        digest.update(f"\n{list_id}={version}".encode())
+    data = resources.files("screenwise").joinpath("data")
+    for name in ("text_words.yml", "text_countries.yml"):
+        digest.update(data.joinpath(name).read_bytes())
+    return Path(data_dir) / "cache" / f"phrases-{digest.hexdigest()[:16]}.pickle"
+
+
+def _read_cached(path: Path) -> PhraseIndex | None:
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            index = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+        log.warning("ignoring unreadable phrase index cache %s: %s", path, exc)
+        return None
+    if not isinstance(index, PhraseIndex):
+        log.warning("ignoring phrase index cache %s: not a phrase index", path)
+        return None
+    return index
+
+
+def _write_cached(path: Path, index: PhraseIndex) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError as exc:
+        log.warning("cannot write phrase index cache %s: %s", path, exc)
 
 
 def build_document(
@@ -106,25 +186,23 @@ def build_document(
     return document
 
 
+_SENTENCE_STOP = re.compile(r"\n|[.!?](?=\s|\Z)")
+
+
 def _sentence(text: str, start: int, end: int) -> str:
-    left = start
-    while (
-        left > 0
-        and text[left - 1] != "\n"
-        and not (text[left - 1] == " " and left >= 2 and text[left - 2] in ".!?")
-    ):
-        left -= 1
-    right = end
-    while (
-        right < len(text)
-        and text[right] != "\n"
-        and not (text[right] in ".!?" and (right + 1 >= len(text) or text[right + 1].isspace()))
-    ):
-        right += 1
-    if right < len(text) and text[right] in ".!?":
-        right += 1
-    sentence = _WS.sub(" ", text[max(left, start - 300) : min(right, end + 300)]).strip()
-    return sentence
+    """The sentence around ``[start, end)`` (at most 300 characters either side)."""
+    window_start = max(0, start - 300)
+    before = text[window_start:start]
+    left = max(before.rfind("\n"), before.rfind(". "), before.rfind("! "), before.rfind("? "))
+    if left < 0:
+        left_pos = window_start
+    else:
+        left_pos = window_start + left + (1 if before[left] == "\n" else 2)
+    stop = _SENTENCE_STOP.search(text, end, min(len(text), end + 300))
+    right = stop.end() if stop and text[stop.start()] != "\n" else (
+        stop.start() if stop else min(len(text), end + 300)
+    )
+    return _WS.sub(" ", text[left_pos:right]).strip()
 
 
 def screen_text(
