@@ -436,7 +436,5 @@ def html_extraction_quality(text_dir: Path) -> list[ExtractionQuality]:
         body = " ".join(document.text[a:b] for a, b in document.body)
         bag = Counter(_WORD.findall(body.lower()))
         common = sum((truth_bag & bag).values())
-        out.append(
-            ExtractionQuality(page.name, sum(truth_bag.values()), sum(bag.values()), common)
-        )
+        out.append(ExtractionQuality(page.name, sum(truth_bag.values()), sum(bag.values()), common))
     return out

@@ -831,12 +831,13 @@ class _Scan:
         latest = bisect.bisect_right(firsts, i) - 1
         if latest >= 0:
             ids = id_lists[latest]
+            if self.embedded(i, i + 1) and not (i > 0 and is_title_word(t.core[i - 1])):
+                return None
         elif self.title_line(i):
-            # A headline names by surname the party its story names in full.
+            # A headline (every word capitalised) names by surname the party its story
+            # names in full.
             ids = id_lists[0]
         else:
-            return None
-        if self.embedded(i, i + 1) and not (i > 0 and is_title_word(t.core[i - 1])):
             return None
         found = Found(i, i + 1, t.start[i], t.core_end[i], how="surname", inherit=True)
         for entity_id in ids:

@@ -615,6 +615,11 @@ def _name_length(name: str) -> int:
     return len(tokenize_name(remove_org_types(name)))
 
 
+@cache
+def _name_key(name: str) -> tuple[str, ...]:
+    return tuple(tokenize_name(remove_org_types(name)))
+
+
 def _source_length(variant: NameVariant) -> int:
     """Length in tokens of the listed name a head form was taken from (legal form dropped)."""
     return _name_length(variant.name)
@@ -632,7 +637,8 @@ def _prune_heads(
     RUSSIAN FEDERATION`` beside the North Korean and Syrian ``MINISTRY OF DEFENCE``).
     Head forms from names ending in a country are all kept (each needs its own country
     in context: ``HUAWEI FRANCE``); of the others, only those whose source name is
-    shortest keep it (the parent company, not "... Affiliated Entity: ..." entries).
+    shortest keep it (the parent company, not "... Affiliated Entity: ..." entries), and
+    only when they all carry the same name (one party listed several times).
     """
     empty: list[tuple[str, ...]] = []
     for tokens, variants in phrases.items():
@@ -648,6 +654,8 @@ def _prune_heads(
         elif uncoded:
             best = min(_source_length(v) for v in uncoded)
             uncoded = [v for v in uncoded if _source_length(v) == best]
+            if len({_name_key(v.name) for v in uncoded}) > 1:
+                uncoded = []  # "Ilyushin" heads two different companies: ambiguous
         variants[:] = named + coded + uncoded
         if not variants:
             empty.append(tokens)

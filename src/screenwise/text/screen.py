@@ -199,8 +199,10 @@ def _sentence(text: str, start: int, end: int) -> str:
     else:
         left_pos = window_start + left + (1 if before[left] == "\n" else 2)
     stop = _SENTENCE_STOP.search(text, end, min(len(text), end + 300))
-    right = stop.end() if stop and text[stop.start()] != "\n" else (
-        stop.start() if stop else min(len(text), end + 300)
+    right = (
+        stop.end()
+        if stop and text[stop.start()] != "\n"
+        else (stop.start() if stop else min(len(text), end + 300))
     )
     return _WS.sub(" ", text[left_pos:right]).strip()
 
