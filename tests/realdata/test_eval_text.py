@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from screenwise.screening import Screener
-from screenwise.text.evaluation import TextReport, evaluate_text
+from screenwise.text.evaluation import TextReport, evaluate_text, html_extraction_quality
 
 pytestmark = pytest.mark.realdata
 
@@ -31,9 +31,20 @@ def test_recall_and_false_alerts(text_report: TextReport) -> None:
     ours = text_report.matchers["screenwise"].folders
     assert ours["seed"].found == 3
     assert ours["all"].expected == 322
-    assert ours["all"].found / ours["all"].expected >= 0.89
+    assert ours["all"].found / ours["all"].expected >= 0.99
+    assert ours["html"].found == ours["html"].expected
     assert 100 * ours["ordinary"].false_alerts / ours["ordinary"].articles <= 1.0
     assert ours["traps"].false_alerts == 0
+
+
+def test_html_body_extraction_matches_the_ground_truth(shared_dir: Path) -> None:
+    rows = html_extraction_quality(shared_dir / "eval" / "text")
+    assert len(rows) == 18 and not any(r.error for r in rows)
+    truth = sum(r.truth_words for r in rows)
+    extracted = sum(r.extracted_words for r in rows)
+    common = sum(r.common_words for r in rows)
+    assert common / truth >= 0.98
+    assert common / extracted >= 0.95
 
 
 def test_no_boilerplate_failure(text_report: TextReport) -> None:

@@ -148,6 +148,11 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left + 1, right
 
 
+@cache
+def _qualifier_max_len() -> int:
+    return max(len(p) for p in qualifier_phrases())
+
+
 def _qualifier_countries(text: str, tokens: Tokens, first: int) -> set[str]:
     """Countries named directly before token ``first`` ("Russian President", "Iran's").
 
@@ -155,7 +160,7 @@ def _qualifier_countries(text: str, tokens: Tokens, first: int) -> set[str]:
     qualifier ("trade with India, Pavel Sorokin" does not make him Indian).
     """
     table = qualifier_phrases()
-    max_len = max(len(p) for p in table)
+    max_len = _qualifier_max_len()
     found: set[str] = set()
     k = first - 1
     steps = 0

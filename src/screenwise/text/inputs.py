@@ -3,11 +3,12 @@
 Reading pipeline (fixed order):
 
 1. Read at most ``max_bytes`` + 1 bytes; more is refused (no partial article is screened).
-2. Refuse binary content: NUL bytes, or more than 10 % control characters in the first
-   8 KiB (images, PDFs, archives, executables).
-3. Decode: a byte-order mark decides (UTF-8, UTF-16, UTF-32); else strict UTF-8; else the
-   charset an HTML page declares; else the encoding ``charset_normalizer`` detects, with a
-   warning naming it. Content that no encoding explains is refused.
+2. Refuse binary content: NUL bytes (other than those of UTF-16 text), or more than
+   10 % control characters in the first 8 KiB (images, PDFs, archives, executables).
+3. Decode: a byte-order mark decides (UTF-8, UTF-16, UTF-32); else the NUL pattern of
+   UTF-16 without a byte-order mark; else strict UTF-8; else the charset an HTML page
+   declares; else the encoding ``charset_normalizer`` detects, with a warning naming it.
+   Content that no encoding explains is refused.
 
 Every refusal is an :class:`~screenwise.errors.InputError` naming the input and the reason.
 
@@ -84,6 +85,16 @@ def decode_bytes(data: bytes, *, name: str = "<input>") -> tuple[str, str, list[
                     "is not valid in that encoding"
                 ) from exc
     head = data[:8192]
+    utf16 = _bomless_utf16(head)
+    if utf16 is not None:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{name}: looks like {utf16} without a byte-order mark, but byte {exc.start} "
+                "is not valid in that encoding"
+            ) from exc
+        return text, utf16, [f"{name}: decoded as {utf16} (no byte-order mark; detected)"]
     controls = sum(1 for byte in head if byte in _CONTROL)
     if b"\x00" in head or controls > len(head) // 10:
         raise InputError(
@@ -120,6 +131,25 @@ def decode_bytes(data: bytes, *, name: str = "<input>") -> tuple[str, str, list[
             f"{best.encoding} (detected). Check the spelling of names with accents."
         ],
     )
+
+
+def _bomless_utf16(head: bytes) -> str | None:
+    """Return ``utf-16-le``/``utf-16-be`` when bytes look like UTF-16 text without a BOM.
+
+    Text in a Latin script encoded as UTF-16 has a NUL in every other byte (the high
+    byte of each code unit): at odd offsets for little-endian, even ones for big-endian.
+    Binary files have NULs scattered at both.
+    """
+    pairs = len(head) // 2
+    if pairs < 8 or b"\x00" not in head:
+        return None
+    even = head[0 : 2 * pairs : 2].count(0)
+    odd = head[1 : 2 * pairs : 2].count(0)
+    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def _read_limited(stream: BinaryIO, max_bytes: int, name: str) -> bytes:

@@ -96,13 +96,12 @@ def tokenize_text(text: str, masked: list[tuple[int, int]] | None = None) -> Tok
             cursor = end
         parts.append(text[cursor:])
         text = "".join(parts)
-    matches = list(_WORD.finditer(text))
-    get = _INFO_CACHE.get
-    infos = [get(m.group()) or _word_info(m.group()) for m in matches]
-    starts = [m.start() for m in matches]
-    ends = [m.end() for m in matches]
-    if not infos:
+    words = _WORD.findall(text)
+    if not words:
         return Tokens()
+    get = _INFO_CACHE.get
+    infos = [get(word) or _word_info(word) for word in words]
+    starts, ends = map(list, zip(*[m.span() for m in _WORD.finditer(text)], strict=True))
     columns = list(zip(*infos))  # noqa: B905 - multi-token entries carry one more field
     if None not in columns[0]:
         # Fast path: every word normalises to exactly one token.

@@ -125,6 +125,16 @@ def test_unexpected_encoding_is_detected_and_said(tmp_path: Path) -> None:
     assert raw.warnings and "not UTF-8" in raw.warnings[0]
 
 
+def test_utf16_with_and_without_byte_order_mark(tmp_path: Path) -> None:
+    text = "Kremlin spokesman Dmitry Peskov spoke to Tass in Moscow today."
+    for encoding, name in (("utf-16", "bom.txt"), ("utf-16-le", "le.txt"), ("utf-16-be", "be.txt")):
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        raw = read_source(str(path), max_bytes=10_000, timeout_s=1)
+        assert raw.text.lstrip("\ufeff") == text
+    assert "no byte-order mark" in raw.warnings[0]
+
+
 def test_missing_file_and_unreachable_url() -> None:
     with pytest.raises(InputError, match="no such file"):
         read_source("/nonexistent/article.txt", max_bytes=10, timeout_s=1)
