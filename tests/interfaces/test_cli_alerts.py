@@ -103,3 +103,37 @@ def test_serve_refuses_public_bind_without_keys() -> None:
     result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"], env={"SCREENWISE_API_KEYS": ""})
     assert result.exit_code == 2
     assert "refusing to serve" in result.output
+
+
+@pytest.mark.parametrize(
+    ("decision", "status"),
+    [("true-match", "true_match"), ("true_match", "true-match"), ("False-Positive", "false_positive"),
+     ("false_positive", "FALSE-POSITIVE")],
+)
+def test_decide_and_alerts_accept_both_spellings(db: str, decision: str, status: str) -> None:
+    code, out = _run(db, "decide", "1", decision, "--analyst", "ana", "--json")
+    assert code == 0
+    shown = json.loads(out)["decision"]
+    assert shown in ("true_match", "false_positive")
+    code, out = _run(db, "alerts", "--status", status, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [a["id"] for a in data["alerts"]] == ([1] if shown == status.lower().replace(
+        "-", "_") else [])
+    assert all(a["status"] == shown for a in data["alerts"])
+
+
+def test_help_shows_one_spelling(db: str) -> None:
+    result = CliRunner().invoke(cli, ["decide", "--help"])
+    assert "[true_match|false_positive]" in result.output
+    result = CliRunner().invoke(cli, ["alerts", "--help"])
+    assert "[open|true_match|false_positive|all]" in result.output
+
+
+def test_audit_of_an_unknown_version_is_an_error(db: str) -> None:
+    result = CliRunner().invoke(cli, ["--db", db, "audit", "--version", "bogus"])
+    assert result.exit_code == 6
+    assert "list version 'bogus' is not known" in result.output
+    code, out = _run(db, "audit", "--version", VERSION, "--json")
+    assert code == 0
+    assert [e["event"] for e in json.loads(out)["events"]] == ["opened"]

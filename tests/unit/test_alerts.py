@@ -10,7 +10,13 @@ from sqlalchemy.exc import DatabaseError
 
 from screenwise.errors import NotFoundError, QueryError
 from screenwise.results import Explanation, Hit, Query, ScreeningResult
-from screenwise.store.alerts import AlertStore, entity_fingerprint, query_key
+from screenwise.store.alerts import (
+    AlertStore,
+    entity_fingerprint,
+    parse_decision,
+    parse_status,
+    query_key,
+)
 
 PUTIN_PROPS = {"name": ["Vladimir Vladimirovich PUTIN"], "birthDate": ["1952-10-07"]}
 
@@ -237,3 +243,119 @@ def test_audit_trail_by_list_version(store: AlertStore) -> None:
     store.record_result(_result(_hit(version="us_ofac_sdn@2024-04-02#bbbb0002")))
     v2 = store.audit_trail(list_version_id="us_ofac_sdn@2024-04-02#bbbb0002")
     assert [e.event for e in v2] == ["rescreened"]
+
+
+# --------------------------------------------------------------------------- user findings
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["Kim Jong-Un", "KIM, Jong Un", "kim  jong un", "Kim Jong Un.", "Kím Jong Un"],
+)
+def test_query_key_uses_the_screening_name_normalisation(variant: str) -> None:
+    base = Query(id="cust-7", schema="Person", properties={"name": ["Kim Jong Un"]})
+    other = Query(id="cust-7", schema="Person", properties={"name": [variant]})
+    assert query_key(base) == query_key(other)
+    # a really different name, or another customer, stays another query
+    assert query_key(base) != query_key(
+        Query(id="cust-7", schema="Person", properties={"name": ["Kim Jong Il"]})
+    )
+    assert query_key(base) != query_key(
+        Query(id="cust-8", schema="Person", properties={"name": [variant]})
+    )
+
+
+def test_renamed_customer_keeps_the_earlier_decision(store: AlertStore) -> None:
+    kim = _hit("us_ofac_sdn-2", props={"name": ["KIM Jong Un"]})
+    first = store.record_result(_result(kim, query=Query.from_name(
+        "Kim Jong Un", schema="Person", id="cust-7")))[0]
+    store.decide(first.alert_id, "false_positive", analyst="ana")
+    renamed = Query.from_name("Kim Jong-Un", schema="Person", id="cust-7")
+    (again,) = store.record_result(_result(kim, query=renamed))
+    assert again.outcome == "suppressed"
+    assert again.alert_id == first.alert_id
+    assert store.count_alerts() == 1
+
+
+def test_confirmed_true_match_is_reported_as_known_not_suppressed(store: AlertStore) -> None:
+    first = store.record_result(_result(_hit()))[0]
+    store.decide(first.alert_id, "true_match", analyst="ana", comment="passport agrees")
+    later = store.record_result(_result(_hit(version="us_ofac_sdn@2024-04-02#bbbb0002")))[0]
+    assert later.outcome == "known_true_match"
+    assert later.alert_id == first.alert_id
+    assert store.count_alerts() == 1
+    events = store.audit_trail(first.alert_id)
+    assert [e.event for e in events] == ["opened", "decided", "rescreened"]
+    assert "decided true_match" in events[2].detail["reason"]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "expected"),
+    [("true_match", "true_match"), ("true-match", "true_match"), ("True Match", "true_match"),
+     ("FALSE-POSITIVE", "false_positive"), ("false_positive", "false_positive")],
+)
+def test_both_spellings_of_decisions_and_statuses(
+    store: AlertStore, spelling: str, expected: str
+) -> None:
+    assert parse_decision(spelling) == expected
+    assert parse_status(spelling) == expected
+    (outcome,) = store.record_result(_result(_hit()))
+    assert store.decide(outcome.alert_id, spelling, analyst="ana").decision == expected
+    assert [a.id for a in store.list_alerts(status=spelling)] == [outcome.alert_id]
+    assert store.count_alerts(status=spelling) == 1
+    assert parse_status("OPEN") == "open"
+    with pytest.raises(QueryError, match="field status") as caught:
+        parse_status("closed")
+    assert caught.value.field == "status"
+
+
+def test_decision_keeps_the_identity_and_the_display_name_apart(store: AlertStore) -> None:
+    (outcome,) = store.record_result(_result(_hit()))
+    decision = store.decide(outcome.alert_id, "false_positive", analyst="alice",
+                            display_name="the-ceo", actor="alice via k_0123456789ab")
+    assert (decision.analyst, decision.display_name) == ("alice", "the-ceo")
+    (stored,) = store.get_alert(outcome.alert_id).decisions
+    assert (stored.analyst, stored.display_name) == ("alice", "the-ceo")
+    event = store.audit_trail(outcome.alert_id)[-1]
+    assert event.actor == "alice via k_0123456789ab"
+    assert event.detail["analyst"] == "alice"
+    assert event.detail["display_name"] == "the-ceo"
+
+
+def test_audit_of_an_unknown_list_version_is_an_error(store: AlertStore) -> None:
+    store.record_result(_result(_hit()))
+    with pytest.raises(NotFoundError, match="list version 'bogus' is not known"):
+        store.audit_trail(list_version_id="bogus")
+    assert len(store.audit_trail(list_version_id="us_ofac_sdn@2023-12-28#aaaa0001")) == 1
+
+
+def test_audit_of_a_stored_version_without_events_is_empty(tmp_path: Path) -> None:
+    from datetime import date
+
+    from screenwise.entities import make_entity
+    from screenwise.sources.base import ParsedList
+    from screenwise.store.versions import ListStore
+
+    url = f"sqlite:///{tmp_path / 'sw.db'}"
+    entity = make_entity("us_ofac_sdn", "1", "Person")
+    entity.add("name", "Somebody Listed")
+    result = ListStore(url).load(ParsedList("us_ofac_sdn", [entity], "a" * 64,
+                                            date(2024, 1, 1), "x.csv", "test"))
+    assert result.version is not None
+    assert AlertStore(url).audit_trail(list_version_id=result.version.version_id) == []
+
+
+def test_stores_keyed_by_the_old_scheme_are_rekeyed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = AlertStore(url)
+    (outcome,) = store.record_result(_result(_hit(), query=Query.from_name(
+        "Kim Jong Un", schema="Person", id="cust-7")))
+    with store.engine.begin() as conn:  # as an older release left it
+        conn.exec_driver_sql("UPDATE alert SET query_key = 'old-scheme-key'")
+        conn.exec_driver_sql("DELETE FROM alert_meta")
+    store.close()
+    reopened = AlertStore(url)
+    renamed = Query.from_name("KIM Jong-Un", schema="Person", id="cust-7")
+    (again,) = reopened.record_result(_result(_hit(), query=renamed))
+    assert again.outcome == "duplicate"
+    assert again.alert_id == outcome.alert_id

@@ -2,17 +2,48 @@
 
 Each command makes one call into :class:`screenwise.store.alerts.AlertStore` (on the same
 database as the list store, ``--db``) and renders the result as a rich table or, with
-``--json``, as JSON.
+``--json``, as JSON. Statuses and decisions are accepted in either spelling (``true_match``
+or ``true-match``, any case) and always shown as ``true_match`` / ``false_positive``, the
+spelling of the HTTP API.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import click
 from rich import box
 from rich.table import Table
 
 from screenwise.cli.main import AppContext, cli, console, emit_json, pass_app
-from screenwise.store.alerts import STATUSES, AlertStore
+from screenwise.errors import QueryError
+from screenwise.store.alerts import DECISIONS, STATUSES, AlertStore, parse_decision, parse_status
+
+
+class _Spelling(click.ParamType[str]):
+    """A choice that accepts ``true_match``, ``true-match`` and ``True Match`` alike."""
+
+    def __init__(self, name: str, choices: tuple[str, ...], parse: Callable[[str], str]) -> None:
+        self.name = name
+        self.choices = choices
+        self._parse = parse
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self.choices) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if text.strip().lower() == "all" and "all" in self.choices:
+            return "all"
+        try:
+            return self._parse(text)
+        except QueryError:
+            self.fail(f"{text!r} is not one of {', '.join(self.choices)}", param, ctx)
+
+
+STATUS_TYPE = _Spelling("status", (*STATUSES, "all"), parse_status)
+DECISION_TYPE = _Spelling("decision", DECISIONS, parse_decision)
 
 
 def _store(app: AppContext) -> AlertStore:
@@ -22,7 +53,7 @@ def _store(app: AppContext) -> AlertStore:
 @cli.command("alerts")
 @click.option(
     "--status",
-    type=click.Choice([*STATUSES, "all"]),
+    type=STATUS_TYPE,
     default="open",
     show_default=True,
     help="Alerts with this status.",
@@ -83,7 +114,7 @@ def alerts_command(
 
 @cli.command("decide")
 @click.argument("alert_id", type=click.IntRange(1))
-@click.argument("decision", type=click.Choice(["true-match", "false-positive"]))
+@click.argument("decision", type=DECISION_TYPE)
 @click.option("--analyst", required=True, help="Who decides (name or login).")
 @click.option("--comment", default="", help="Why (birth date, nationality, identifiers...).")
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
@@ -91,7 +122,8 @@ def alerts_command(
 def decide_command(
     app: AppContext, alert_id: int, decision: str, analyst: str, comment: str, as_json: bool
 ) -> None:
-    """Record a decision on an alert: true-match or false-positive."""
+    """Record a decision on an alert: true_match or false_positive (true-match and
+    false-positive are accepted too)."""
     recorded = _store(app).decide(
         alert_id, decision, analyst=analyst, comment=comment, actor=f"{analyst} via cli"
     )
@@ -114,7 +146,11 @@ def decide_command(
 def audit_command(
     app: AppContext, alert_id: int | None, version_id: str | None, as_json: bool
 ) -> None:
-    """Show the audit trail (all events, or one alert's), oldest first."""
+    """Show the audit trail (all events, or one alert's), oldest first.
+
+    An unknown --version (neither a stored list version nor the version of any event) is
+    an error, not an empty table.
+    """
     events = _store(app).audit_trail(alert_id, list_version_id=version_id)
     if as_json:
         emit_json({"events": [e.model_dump(mode="json") for e in events]})

@@ -13,18 +13,26 @@ Rules applied when a hit comes in (:meth:`AlertStore.record_hit`), in this order
 1. **De-duplicate.** An open alert for the same query and entity absorbs the hit; no new
    alert is opened.
 2. **Honour prior decisions.** When the latest decided alert for the same query and entity
-   saw the entity with the same content (same entity fingerprint), the hit is suppressed:
-   a false positive is not raised again while the entity is unchanged in later list
-   versions, and a confirmed true match is not queued twice.
+   saw the entity with the same content (same entity fingerprint), no new alert is opened:
+   a false positive is ``suppressed`` (not raised again while the entity is unchanged in
+   later list versions), and a confirmed true match is reported as a ``known_true_match``
+   (the caller still sees that the party is a listed one, but it is not queued twice).
 3. **Re-alert on change.** When the entity changed since that decision (new name, birth
    date, program, ...), a new alert is opened, linked to the decided one
    (``previous_alert_id``).
 4. Otherwise a new alert is opened.
 
-"The same query" means the same caller id (``Query.id``, when given) and the same schema and
-property values after case folding and white-space collapsing, so a customer whose record
-changed is screened afresh. The entity fingerprint is a sha256 over the entity's schema and
+"The same query" means the same caller id (``Query.id``, when given), the same schema and the
+same property values, where names are compared after the name normalisation screening uses
+(:func:`screenwise.names.normalize_name`: case, punctuation, accents and script do not
+matter, so "Kim Jong Un" and "KIM Jong-Un" are one query) and other values after case folding
+and white-space collapsing. A customer whose record really changed (another birth date,
+another name) is screened afresh. The entity fingerprint is a sha256 over the entity's schema and
 properties (values sorted), so it changes exactly when the listed content changes.
+
+Decisions are attributed to who made them: ``analyst`` is the authenticated identity the
+interface passes in (the HTTP Basic user name or the API key id on the API, ``--analyst`` on
+the command line); a free-text ``display_name`` may accompany it but never replaces it.
 
 Every event (``opened``, ``rescreened``, ``suppressed``, ``decided``) is appended to the
 ``audit_event`` table together with the list id and list version id it happened under, the
@@ -60,15 +68,18 @@ from sqlalchemy import (
     Text,
     create_engine,
     func,
+    inspect,
     select,
+    update,
 )
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from screenwise.errors import NotFoundError, QueryError
+from screenwise.names.normalize import normalize_name
 from screenwise.results import Explanation, Hit, Query, ScreeningResult
-from screenwise.store.models import Base, advisory_lock
+from screenwise.store.models import Base, ListVersionRow, advisory_lock
 
 __all__ = [
     "DECISIONS",
@@ -82,6 +93,8 @@ __all__ = [
     "Decision",
     "HitOutcome",
     "entity_fingerprint",
+    "parse_decision",
+    "parse_status",
     "query_key",
 ]
 
@@ -92,7 +105,18 @@ STATUSES: tuple[str, ...] = ("open", *DECISIONS)
 
 DecisionKind = Literal["true_match", "false_positive"]
 AlertStatus = Literal["open", "true_match", "false_positive"]
-OutcomeKind = Literal["opened", "reopened", "duplicate", "suppressed"]
+OutcomeKind = Literal["opened", "reopened", "duplicate", "suppressed", "known_true_match"]
+
+#: Query properties holding names: compared after name normalisation in :func:`query_key`
+#: (FtM name-typed properties of ``Thing``/``LegalEntity`` and the person-name parts).
+NAME_PROPERTIES: frozenset[str] = frozenset(
+    {
+        "name", "alias", "weakAlias", "previousName", "abbreviation",
+        "firstName", "middleName", "lastName", "secondName", "fatherName", "motherName",
+    }
+)
+#: Version of the :func:`query_key` scheme; stored alerts are re-keyed when it changes.
+QUERY_KEY_SCHEME = "2"
 
 #: Properties left out of the entity fingerprint: bookkeeping that changes between list
 #: versions without changing who the entity is.
@@ -115,16 +139,54 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _canonical(values: Iterable[str]) -> list[str]:
-    cleaned = {" ".join(v.casefold().split()) for v in values if v and v.strip()}
+def _canonical(values: Iterable[str], *, names: bool = False) -> list[str]:
+    cleaned: set[str] = set()
+    for value in values:
+        if not value or not value.strip():
+            continue
+        form = normalize_name(value) if names else None
+        cleaned.add(form if form is not None else " ".join(value.casefold().split()))
     return sorted(cleaned)
+
+
+def _normal_token(value: str, allowed: tuple[str, ...], field: str) -> str:
+    token = "_".join(value.strip().casefold().replace("-", " ").replace("_", " ").split())
+    if token not in allowed:
+        spelled = ", ".join(allowed)
+        raise QueryError(f"field {field}: {value!r} is not one of {spelled}", field=field)
+    return token
+
+
+def parse_decision(value: str) -> DecisionKind:
+    """Return the canonical spelling of a decision.
+
+    Accepts ``true_match``/``false_positive`` in any case, with ``-``, ``_`` or a space
+    between the words (``true-match``, ``False Positive``).
+
+    Raises:
+        QueryError: any other value (field ``decision``).
+    """
+    return cast(DecisionKind, _normal_token(value, DECISIONS, "decision"))
+
+
+def parse_status(value: str) -> AlertStatus:
+    """Return the canonical spelling of an alert status (``open``, ``true_match``,
+    ``false_positive``); the same spellings as :func:`parse_decision` are accepted.
+
+    Raises:
+        QueryError: any other value (field ``status``).
+    """
+    return cast(AlertStatus, _normal_token(value, STATUSES, "status"))
 
 
 def query_key(query: Query) -> str:
     """Return the identity of a query for de-duplication: a 64-hex sha256.
 
-    The key covers ``Query.id`` (when given), the schema and every property's values after
-    case folding and white-space collapsing, sorted; empty values and the ``lists``
+    The key covers ``Query.id`` (when given), the schema and every property's values,
+    sorted: names (:data:`NAME_PROPERTIES`) after :func:`screenwise.names.normalize_name`,
+    the same normalisation screening uses, so spelling, punctuation, accent, case and
+    script variants of one name give one key ("Kim Jong Un", "KIM Jong-Un"); other values
+    after case folding and white-space collapsing. Empty values and the ``lists``
     restriction are ignored. Two queries with the same key are "the same query".
 
     Args:
@@ -133,7 +195,7 @@ def query_key(query: Query) -> str:
     Returns:
         The sha256 hex digest of the canonical JSON form.
     """
-    props = {k: _canonical(v) for k, v in query.properties.items()}
+    props = {k: _canonical(v, names=k in NAME_PROPERTIES) for k, v in query.properties.items()}
     data = {
         "id": query.id,
         "schema": query.schema_name,
@@ -229,7 +291,10 @@ class AlertDecisionRow(Base):
         id: decision id.
         alert_id: the alert decided.
         decision: ``true_match`` or ``false_positive``.
-        analyst: who decided (free text: name or login).
+        analyst: who decided: the authenticated identity the interface passed in (HTTP
+            Basic user name or API key id on the API; ``--analyst`` on the command line).
+        display_name: an optional free-text name given with the decision; shown next to
+            ``analyst``, never instead of it.
         comment: the analyst's reasoning.
         list_version_id: the list version of the alert.
         decided_at: UTC timestamp.
@@ -241,6 +306,7 @@ class AlertDecisionRow(Base):
     alert_id: Mapped[int] = mapped_column(Integer, ForeignKey("alert.id"), index=True)
     decision: Mapped[str] = mapped_column(String(20))
     analyst: Mapped[str] = mapped_column(String(MAX_ANALYST_CHARS))
+    display_name: Mapped[str | None] = mapped_column(String(MAX_ANALYST_CHARS), nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")
     list_version_id: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -252,7 +318,8 @@ class AuditEventRow(Base):
     Attributes:
         id: event id, increasing in the order events happened.
         alert_id: the alert concerned.
-        event: ``opened``, ``rescreened``, ``suppressed`` or ``decided``.
+        event: ``opened``, ``rescreened`` (a repeated hit on an open alert or a confirmed
+            true match), ``suppressed`` (a false positive not raised again) or ``decided``.
         entity_id, list_id: the listed entity and its list.
         list_version_id: the list version the event happened under.
         actor: who or what caused it (an analyst, an API key id, ``system``).
@@ -273,7 +340,51 @@ class AuditEventRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class AlertMetaRow(Base):
+    """Settings of the alert tables themselves (e.g. the :func:`query_key` scheme in use)."""
+
+    __tablename__ = "alert_meta"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
 _APPEND_ONLY_TABLES = ("alert_decision", "audit_event")
+
+
+def _add_display_name_column(conn: Connection) -> None:
+    """Add ``alert_decision.display_name`` to a store created before it existed."""
+    columns = {c["name"] for c in inspect(conn).get_columns("alert_decision")}
+    if "display_name" not in columns:
+        conn.exec_driver_sql(
+            f"ALTER TABLE alert_decision ADD COLUMN display_name VARCHAR({MAX_ANALYST_CHARS})"
+        )
+
+
+def _rekey_alerts(conn: Connection) -> None:
+    """Recompute every alert's ``query_key`` when the key scheme changed (once per store).
+
+    Keeps prior decisions effective after an upgrade: an alert keyed under the old scheme
+    would otherwise never meet the same query again.
+    """
+    meta = cast(Any, AlertMetaRow).__table__
+    alert = cast(Any, AlertRow).__table__
+    current = conn.execute(
+        select(meta.c.value).where(meta.c.name == "query_key_scheme")
+    ).scalar_one_or_none()
+    if current == QUERY_KEY_SCHEME:
+        return
+    rows = conn.execute(select(alert.c.id, alert.c.query, alert.c.query_key)).all()
+    for row in rows:
+        key = query_key(Query.model_validate(row.query))
+        if key != row.query_key:
+            conn.execute(update(alert).where(alert.c.id == row.id).values(query_key=key))
+    if current is None:
+        conn.execute(meta.insert().values(name="query_key_scheme", value=QUERY_KEY_SCHEME))
+    else:
+        conn.execute(
+            update(meta).where(meta.c.name == "query_key_scheme").values(value=QUERY_KEY_SCHEME)
+        )
 
 
 def _install_sqlite_guards(engine: Engine) -> None:
@@ -310,12 +421,17 @@ def _install_postgres_guards(conn: Connection) -> None:
 
 
 class Decision(BaseModel):
-    """An analyst decision as returned by the store and the API."""
+    """An analyst decision as returned by the store and the API.
+
+    ``analyst`` is the authenticated identity that recorded it; ``display_name`` the
+    optional free-text name given with it.
+    """
 
     id: int
     alert_id: int
     decision: DecisionKind
     analyst: str
+    display_name: str | None = None
     comment: str
     list_version_id: str
     decided_at: datetime
@@ -375,8 +491,10 @@ class HitOutcome(BaseModel):
 
     Attributes:
         outcome: ``opened`` (new alert), ``reopened`` (new alert because the entity changed
-            since a decision), ``duplicate`` (an open alert already covers it) or
-            ``suppressed`` (a decision for the unchanged entity stands).
+            since a decision), ``duplicate`` (an open alert already covers it),
+            ``suppressed`` (a false-positive decision for the unchanged entity stands) or
+            ``known_true_match`` (an analyst confirmed this entity as the screened party,
+            and the entity is unchanged: a listed party, not queued again).
         alert_id: the new alert, or the existing alert that absorbed the hit.
         entity_id: the hit's entity.
         previous_alert_id: for ``reopened``, the decided alert it follows.
@@ -435,8 +553,11 @@ class AlertStore:
                         cast(Any, AlertRow).__table__,
                         cast(Any, AlertDecisionRow).__table__,
                         cast(Any, AuditEventRow).__table__,
+                        cast(Any, AlertMetaRow).__table__,
                     ],
                 )
+                _add_display_name_column(conn)
+                _rekey_alerts(conn)
                 if conn.dialect.name == "postgresql":
                     _install_postgres_guards(conn)
             if self.engine.dialect.name == "sqlite":
@@ -524,10 +645,13 @@ class AlertStore:
                             fingerprint)
                 return HitOutcome(outcome="duplicate", alert_id=latest.id, entity_id=hit.entity_id)
             if latest is not None and latest.entity_fingerprint == fingerprint:
-                self._touch(session, latest, "suppressed", list_version_id, actor, hit, now,
-                            fingerprint)
+                known = latest.status == "true_match"
+                self._touch(session, latest, "rescreened" if known else "suppressed",
+                            list_version_id, actor, hit, now, fingerprint)
                 return HitOutcome(
-                    outcome="suppressed", alert_id=latest.id, entity_id=hit.entity_id
+                    outcome="known_true_match" if known else "suppressed",
+                    alert_id=latest.id,
+                    entity_id=hit.entity_id,
                 )
             row = AlertRow(
                 query_key=key,
@@ -596,7 +720,7 @@ class AlertStore:
             "previous_version_id": previous,
             "entity_changed": fingerprint != row.entity_fingerprint,
         }
-        if event_name == "suppressed":
+        if row.status != "open":
             detail["reason"] = (
                 f"decided {row.status}; entity unchanged since list version {row.list_version_id}"
             )
@@ -635,6 +759,7 @@ class AlertStore:
         analyst: str,
         comment: str = "",
         actor: str | None = None,
+        display_name: str | None = None,
     ) -> Decision:
         """Record an analyst's decision on an alert and set the alert's status.
 
@@ -643,30 +768,40 @@ class AlertStore:
 
         Args:
             alert_id: the alert.
-            decision: ``true_match`` or ``false_positive`` (``true-match`` and
-                ``false-positive`` are accepted too).
-            analyst: who decided; 1 to 200 characters after stripping.
+            decision: ``true_match`` or ``false_positive`` (any spelling
+                :func:`parse_decision` accepts, e.g. ``true-match``).
+            analyst: the authenticated identity deciding (the interface's user, never a
+                name taken from the request body); 1 to 200 characters after stripping.
             comment: the analyst's reasoning, at most 5,000 characters.
-            actor: who made the call technically (e.g. an API key id), recorded in the
-                audit event next to the analyst; defaults to the analyst.
+            actor: who made the call technically (e.g. ``alice via k_0123abcd``), recorded
+                in the audit event; defaults to the analyst.
+            display_name: optional free-text name given with the decision (at most 200
+                characters), kept next to ``analyst`` and never replacing it.
 
         Returns:
             The recorded decision.
 
         Raises:
             NotFoundError: no alert has this id.
-            QueryError: unknown decision, empty or too long analyst, or too long comment.
+            QueryError: unknown decision, empty or too long analyst or display name, or too
+                long comment (the message and ``field`` name the field).
         """
-        kind = decision.strip().replace("-", "_").lower()
-        if kind not in DECISIONS:
-            raise QueryError(
-                f"field decision: {decision!r} is not one of true_match, false_positive"
-            )
+        kind = parse_decision(decision)
         analyst = analyst.strip()
         if not analyst or len(analyst) > MAX_ANALYST_CHARS:
-            raise QueryError(f"field analyst: must be 1 to {MAX_ANALYST_CHARS} characters")
+            raise QueryError(
+                f"field analyst: must be 1 to {MAX_ANALYST_CHARS} characters", field="analyst"
+            )
+        note = (display_name or "").strip() or None
+        if note is not None and len(note) > MAX_ANALYST_CHARS:
+            raise QueryError(
+                f"field display_name: longer than {MAX_ANALYST_CHARS} characters",
+                field="display_name",
+            )
         if len(comment) > MAX_COMMENT_CHARS:
-            raise QueryError(f"field comment: longer than {MAX_COMMENT_CHARS} characters")
+            raise QueryError(
+                f"field comment: longer than {MAX_COMMENT_CHARS} characters", field="comment"
+            )
         now = _now()
         with self._write() as session:
             row = session.get(AlertRow, alert_id)
@@ -679,19 +814,22 @@ class AlertStore:
                 alert_id=row.id,
                 decision=kind,
                 analyst=analyst,
+                display_name=note,
                 comment=comment,
                 list_version_id=row.last_version_id,
                 decided_at=now,
             )
             session.add(record)
             session.flush()
-            detail = {
+            detail: dict[str, Any] = {
                 "decision": kind,
                 "analyst": analyst,
                 "comment": comment,
                 "previous_status": previous,
                 "decision_id": record.id,
             }
+            if note is not None:
+                detail["display_name"] = note
             self._audit(session, row, "decided", row.last_version_id, actor or analyst, detail, now)
             return _decision(record)
 
@@ -753,10 +891,7 @@ class AlertStore:
     @staticmethod
     def _filtered(stmt: Any, status: str | None, list_id: str | None) -> Any:
         if status is not None:
-            status = status.replace("-", "_")
-            if status not in STATUSES:
-                raise QueryError(f"field status: {status!r} is not one of {', '.join(STATUSES)}")
-            stmt = stmt.where(AlertRow.status == status)
+            stmt = stmt.where(AlertRow.status == parse_status(status))
         if list_id is not None:
             stmt = stmt.where(AlertRow.list_id == list_id)
         return stmt
@@ -785,8 +920,13 @@ class AlertStore:
             list_version_id: only events that happened under this list version.
             limit: at most this many events (the oldest).
 
+        Returns:
+            The events; empty when the alert or the list version has none yet.
+
         Raises:
-            NotFoundError: ``alert_id`` is given and no alert has it.
+            NotFoundError: ``alert_id`` is given and no alert has it, or
+                ``list_version_id`` is given and is neither a stored list version nor the
+                version of any audit event (a mistyped version id is not an empty trail).
         """
         stmt = select(AuditEventRow)
         with self._sessions() as session:
@@ -797,7 +937,26 @@ class AlertStore:
             if list_version_id is not None:
                 stmt = stmt.where(AuditEventRow.list_version_id == list_version_id)
             rows = session.scalars(stmt.order_by(AuditEventRow.id).limit(limit)).all()
+            if list_version_id is not None and not rows:
+                self._check_version_known(session, list_version_id)
             return [_event(r) for r in rows]
+
+    @staticmethod
+    def _check_version_known(session: Session, version_id: str) -> None:
+        """Raise NotFoundError when no audit event and no stored list version has the id."""
+        seen = session.scalar(
+            select(AuditEventRow.id).where(AuditEventRow.list_version_id == version_id).limit(1)
+        )
+        if seen is not None:
+            return
+        if inspect(session.get_bind()).has_table("list_version") and session.get(
+            ListVersionRow, version_id
+        ) is not None:
+            return
+        raise NotFoundError(
+            f"list version {version_id!r} is not known: no stored list version and no audit "
+            "event has this id (list the versions with `screenwise lists versions`)"
+        )
 
     def close(self) -> None:
         """Release the database connections."""
@@ -810,6 +969,7 @@ def _decision(row: AlertDecisionRow) -> Decision:
         alert_id=row.alert_id,
         decision=cast(DecisionKind, row.decision),
         analyst=row.analyst,
+        display_name=row.display_name,
         comment=row.comment,
         list_version_id=row.list_version_id,
         decided_at=_utc(row.decided_at),
