@@ -1,9 +1,11 @@
 """Refit the name-score calibration (``src/screenwise/data/name_calibration.yml``).
 
-The score of a hit is ``sigmoid(slope * (similarity - s0) + logit(0.7) + qualifier
-weights)`` (:mod:`screenwise.matching.algorithm`): two global parameters turn the raw name
-similarity into a probability. This script fits them by maximum likelihood (logistic
-regression with the qualifier weights as a fixed offset) on
+The score of a hit is ``sigmoid(k * (similarity - s0) + logit(0.7) + qualifier weights)``
+(:mod:`screenwise.matching.algorithm`), ``k`` being ``slope`` above ``s0`` and
+``slope_low`` below it: three global parameters of one monotone curve turn the raw name
+similarity into a probability. This script fits them by maximum likelihood (``s0`` on a
+grid of 0.005 steps, each slope by Newton's method on its side of ``s0``, the qualifier
+weights as a fixed offset) on
 
 * every pair of ``eval/names/pairs.csv`` (name only, no qualifiers), and
 * the top five candidates of every query of ``eval/names/queries.jsonl`` whose label is
@@ -31,6 +33,7 @@ from screenwise.evaluation import load_eval_config, load_pairs, load_queries
 from screenwise.matching.algorithm import (
     CALIBRATION_PATH,
     NAME_CURVE,
+    NAME_SLOPE_LOW,
     CandidateEntity,
     PreparedQuery,
     score_candidate,
@@ -58,39 +61,56 @@ def _pair_similarity(name1: str, name2: str, schema: str) -> float:
     return score_candidate(PreparedQuery.from_query(query), candidate).comparison.similarity
 
 
-def _fit(points: list[tuple[float, float, bool, float]]) -> tuple[float, float]:
-    """Newton's method for ``logit = a * sim + b + offset``; returns ``(a, b)``."""
-    a, b = NAME_CURVE[0], _LOGIT_07 - NAME_CURVE[0] * NAME_CURVE[1]
+Point = tuple[float, float, bool, float]
+
+
+def _fit_slope(points: list[Point], s0: float, start: float) -> float:
+    """Newton's method for the slope of ``logit = slope * (sim - s0) + logit(0.7) + offset``."""
+    slope = start
     for _ in range(50):
-        ga = gb = haa = hab = hbb = 0.0
+        grad = hess = 0.0
         for sim, offset, label, weight in points:
-            p = 1.0 / (1.0 + math.exp(-(a * sim + b + offset)))
-            r = (p - (1.0 if label else 0.0)) * weight
-            ga += r * sim
-            gb += r
-            w = p * (1 - p) * weight
-            haa += w * sim * sim
-            hab += w * sim
-            hbb += w
-        det = haa * hbb - hab * hab
-        if det <= 0:
+            x = sim - s0
+            p = 1.0 / (1.0 + math.exp(-(slope * x + _LOGIT_07 + offset)))
+            grad += (p - (1.0 if label else 0.0)) * weight * x
+            hess += p * (1 - p) * weight * x * x
+        if hess <= 0:
             break
-        da = (hbb * ga - hab * gb) / det
-        db = (haa * gb - hab * ga) / det
-        a, b = a - da, b - db
-        if abs(da) + abs(db) < 1e-7:
+        step = grad / hess
+        slope = min(max(slope - step, 1.0), 60.0)
+        if abs(step) < 1e-6:
             break
-    return a, b
+    return slope
 
 
-def _log_loss(points: list[tuple[float, float, bool, float]], a: float, b: float) -> float:
+def _probability(sim: float, offset: float, curve: tuple[float, float, float]) -> float:
+    slope, s0, slope_low = curve
+    z = (slope if sim >= s0 else slope_low) * (sim - s0) + _LOGIT_07 + offset
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _log_loss(points: list[Point], curve: tuple[float, float, float]) -> float:
     total = weights = 0.0
     for sim, offset, label, weight in points:
-        p = 1.0 / (1.0 + math.exp(-(a * sim + b + offset)))
-        p = min(max(p, 1e-9), 1 - 1e-9)
+        p = min(max(_probability(sim, offset, curve), 1e-9), 1 - 1e-9)
         total -= weight * math.log(p if label else 1 - p)
         weights += weight
     return total / weights
+
+
+def _fit(points: list[Point]) -> tuple[float, float, float]:
+    """Grid over ``s0``; for each, the two slopes fitted on their own side of ``s0``."""
+    best: tuple[float, tuple[float, float, float]] | None = None
+    for step in range(33):
+        s0 = 0.70 + 0.005 * step
+        high = _fit_slope([p for p in points if p[0] >= s0], s0, NAME_CURVE[0])
+        low = _fit_slope([p for p in points if p[0] < s0], s0, NAME_CURVE[0])
+        curve = (high, s0, low)
+        loss = _log_loss(points, curve)
+        if best is None or loss < best[0]:
+            best = (loss, curve)
+    assert best is not None
+    return best[1]
 
 
 def main() -> None:
@@ -124,23 +144,25 @@ def main() -> None:
                 )
     points = [(s, o, m, 0.5 / len(pair_points)) for s, o, m in pair_points]
     points += [(s, o, m, 0.5 / len(query_points)) for s, o, m in query_points]
-    old_a, old_b = NAME_CURVE[0], _LOGIT_07 - NAME_CURVE[0] * NAME_CURVE[1]
-    a, b = _fit(points)
-    slope, s0 = a, (_LOGIT_07 - b) / a
+    current = (NAME_CURVE[0], NAME_CURVE[1], NAME_SLOPE_LOW)
+    slope, s0, slope_low = _fit(points)
     print(f"points: {len(pair_points)} pairs, {len(query_points)} query candidates")
-    print(f"current: slope={NAME_CURVE[0]:.3f} s0={NAME_CURVE[1]:.4f} "
-          f"log-loss={_log_loss(points, old_a, old_b):.4f}")  # fmt: skip
-    print(f"fitted:  slope={slope:.3f} s0={s0:.4f} log-loss={_log_loss(points, a, b):.4f}")
+    print(f"current: slope={current[0]:.3f} s0={current[1]:.4f} slope_low={current[2]:.3f} "
+          f"log-loss={_log_loss(points, current):.4f}")  # fmt: skip
+    print(f"fitted:  slope={slope:.3f} s0={s0:.4f} slope_low={slope_low:.3f} "
+          f"log-loss={_log_loss(points, (slope, s0, slope_low)):.4f}")  # fmt: skip
     if args.write:
         text = (
             "# Logistic calibration of name similarity (screenwise.matching.algorithm).\n"
-            "# p_name = sigmoid(slope * (similarity - s0) + logit(0.7)): s0 is the similarity\n"
-            "# scored 0.7. Fitted by benchmarks/calibrate.py (maximum likelihood, qualifier\n"
-            "# weights as a fixed offset) on eval/names/pairs.csv and the labelled top-5\n"
+            "# p_name = sigmoid(k * (similarity - s0) + logit(0.7)), k = slope above s0 and\n"
+            "# slope_low below it (one monotone curve): s0 is the similarity scored 0.7.\n"
+            "# Fitted by benchmarks/calibrate.py (maximum likelihood, qualifier weights as a\n"
+            "# fixed offset, s0 on a grid) on eval/names/pairs.csv and the labelled top-5\n"
             f"# candidates of eval/names/queries.jsonl (every {args.sample}. query), each\n"
             "# source weighted equally. Re-run it after changing name comparison.\n"
             f"slope: {slope:.3f}\n"
             f"s0: {s0:.4f}\n"
+            f"slope_low: {slope_low:.3f}\n"
         )
         Path(CALIBRATION_PATH).write_text(text, encoding="utf-8")
         print(f"written to {CALIBRATION_PATH}")

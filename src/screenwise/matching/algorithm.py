@@ -43,6 +43,7 @@ __all__ = [
     "ALGORITHM",
     "CALIBRATION_PATH",
     "NAME_CURVE",
+    "NAME_SLOPE_LOW",
     "WEAK_ALIAS_CAP",
     "CandidateEntity",
     "PreparedQuery",
@@ -56,13 +57,18 @@ ALGORITHM = "screenwise-v1"
 CALIBRATION_PATH = Path(str(resources.files("screenwise").joinpath("data/name_calibration.yml")))
 
 
-def _load_curve() -> tuple[float, float]:
+def _load_curve() -> tuple[float, float, float]:
     data = yaml.safe_load(CALIBRATION_PATH.read_text(encoding="utf-8"))
-    return float(data["slope"]), float(data["s0"])
+    slope = float(data["slope"])
+    return slope, float(data["s0"]), float(data.get("slope_low", slope))
 
 
-#: (slope, similarity at which p_name = 0.7): the logistic calibration of name similarity.
-NAME_CURVE: tuple[float, float] = _load_curve()
+_CURVE = _load_curve()
+#: (slope, similarity at which p_name = 0.7): the logistic calibration of name similarity
+#: at and above ``s0``.
+NAME_CURVE: tuple[float, float] = (_CURVE[0], _CURVE[1])
+#: Slope of the calibration below ``s0`` (the curve stays continuous and monotone).
+NAME_SLOPE_LOW: float = _CURVE[2]
 #: Highest name probability a weak alias can give on its own.
 WEAK_ALIAS_CAP = 0.5
 _LOGIT_07 = math.log(0.7 / 0.3)
@@ -76,11 +82,14 @@ def name_probability(similarity: float) -> float:
 
     Returns:
         ``sigmoid(slope * (similarity - s0) + logit(0.7))`` with ``(slope, s0) =``
-        :data:`NAME_CURVE`, in (0, 1); 0.0 for similarity 0.
+        :data:`NAME_CURVE` (slope :data:`NAME_SLOPE_LOW` below ``s0``), in (0, 1); 0.0 for
+        similarity 0.
     """
     if similarity <= 0.0:
         return 0.0
     slope, s0 = NAME_CURVE
+    if similarity < s0:
+        slope = NAME_SLOPE_LOW
     return 1.0 / (1.0 + math.exp(-(slope * (similarity - s0) + _LOGIT_07)))
 
 

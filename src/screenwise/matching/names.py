@@ -44,13 +44,17 @@ from screenwise.names.parts import (
     PreparedName,
     is_dictionary_word,
     make_part,
+    patronymic_stem,
 )
 from screenwise.names.phonetics import consonant_skeleton, loose_key
 from screenwise.results import NamePartMatch, PartHow
 
 __all__ = [
+    "CROSS_SCRIPT_DISCOUNT",
     "LEGAL_FORM_MISMATCH",
     "NAME_COSTS",
+    "NASAB_CROSSING",
+    "NUMBER_COST",
     "ORG_EDIT_COST",
     "PATRONYMIC_COST",
     "QUALIFIER_COST",
@@ -63,7 +67,7 @@ __all__ = [
 #: leftover kind. Persons often omit middle names and patronymics ("missing" is cheap);
 #: an organisation's every word identifies it.
 NAME_COSTS: dict[str, dict[str, float]] = {
-    "person": {"contradicting": 1.3, "extra": 0.8, "missing": 0.4},
+    "person": {"contradicting": 1.6, "extra": 0.8, "missing": 0.4},
     "org": {"contradicting": 1.3, "extra": 0.9, "missing": 0.9},
     "object": {"contradicting": 1.3, "extra": 0.9, "missing": 0.9},
 }
@@ -75,7 +79,19 @@ LEGAL_FORM_MISMATCH = 1.2
 QUALIFIER_COST = 1.6
 #: Loose keys are compared only when one of the two words has this many letters: short
 #: syllables (Korean given-name syllables, Hebrew particles) are too ambiguous.
-_LOOSE_MIN_LETTERS = 6
+_LOOSE_MIN_LETTERS = 5
+#: Loose keys one edit apart match only with this many consonant classes each (one fewer
+#: across an abjad, whose consonant skeleton is itself evidence).
+_LOOSE_FUZZY_MIN = 5
+#: Factor on the similarity of two parts found on different sides of ``bin`` in two Arabic
+#: names (``Ahmad bin Hasan`` / ``Hasan bin Ahmad`` are father and son).
+NASAB_CROSSING = 0.3
+#: Across scripts an inexact part match loses this share of what it loses within one
+#: script (``Poutine``/``Путин``: spelling differences are what transliteration makes).
+CROSS_SCRIPT_DISCOUNT = 0.6
+#: Cost of a number found in one organisation or vessel name only (``Star`` / ``Star 2``:
+#: a sister ship or fund, not the same party).
+NUMBER_COST = 2.0
 #: Share of a patronymic's weight counted when only one name has it.
 PATRONYMIC_COST = 0.3
 #: Similarity lost per edit, relative to the word length, in organisation and vessel words
@@ -107,6 +123,23 @@ def _edit_budget(length: int) -> int:
     return 3
 
 
+_SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("isation", "ization"),
+    ("yse", "yze"),
+    ("ise", "ize"),
+    ("our", "or"),
+    ("tre", "ter"),
+)
+
+
+def _spelling_key(word: str) -> str:
+    """Fold British and American spellings of one word (``organisation``/``organization``)."""
+    for british, american in _SPELLINGS:
+        if british in word:
+            word = word.replace(british, american)
+    return word
+
+
 def _is_abbreviation(short: str, long: str) -> bool:
     """True when ``short`` abbreviates ``long``: its prefix, or its letters in order."""
     if len(short) < 3 or len(long) < len(short) + 2 or short[0] != long[0]:
@@ -130,6 +163,7 @@ def compare_parts(
     lossy: bool = False,
     org: bool = False,
     syllabic: bool = False,
+    cross: bool = False,
 ) -> tuple[float, PartHow | None]:
     """Compare two name parts.
 
@@ -147,6 +181,9 @@ def compare_parts(
             match.
         syllabic: True when both names are written in the same syllabic script (Hangul,
             Han): parts are syllables, equal or different.
+        cross: True when the names are written in different scripts: an inexact match is
+            what transliteration produces, so its shortfall from 1.0 counts
+            :data:`CROSS_SCRIPT_DISCOUNT` times.
 
     Returns:
         ``(similarity in [0, 1], how)``; ``(0.0, None)`` when the parts do not match.
@@ -170,7 +207,20 @@ def compare_parts(
         if (a.kind == "initial" and fb[0] == fa) or (b.kind == "initial" and fa[0] == fb):
             return _SCORES["initial"], "initial"
         return 0.0, None
-    if org and not (abjad or lossy) and is_dictionary_word(fa) and is_dictionary_word(fb):
+    if a.kind == "patronymic" and b.kind == "patronymic":
+        # Patronymics in two romanisations: compare the father's names they are made of.
+        stem_a, stem_b = make_part(patronymic_stem(fa)), make_part(patronymic_stem(fb))
+        if stem_a.form != fa and stem_b.form != fb:
+            stem_sim, stem_how = compare_parts(stem_a, stem_b, abjad, cross=cross)
+            if stem_how is not None:
+                return stem_sim * 0.95, "transliterated" if stem_how == "exact" else stem_how
+    if (
+        org
+        and not (abjad or lossy or cross)
+        and is_dictionary_word(fa)
+        and is_dictionary_word(fb)
+        and _spelling_key(fa) != _spelling_key(fb)
+    ):
         return 0.0, None
     best: float = 0.0
     how: PartHow | None = None
@@ -207,7 +257,8 @@ def compare_parts(
             if loose > best:
                 best, how = loose, "transliterated"
         elif (
-            min(len(a.loose), len(b.loose)) >= 3
+            min(len(a.loose), len(b.loose)) >= _LOOSE_FUZZY_MIN - abjad
+            and a.loose[0] == b.loose[0]
             and best < _SCORES["loose_fuzzy"]
             and OSA.distance(a.loose, b.loose, score_cutoff=1) <= 1
         ):
@@ -216,6 +267,8 @@ def compare_parts(
         short, long = (a, b) if len(fa) < len(fb) else (b, a)
         if (long.kind == "common" or long.groups) and _is_abbreviation(short.form, long.form):
             best, how = _SCORES["abbreviation"], "fuzzy"
+    if cross and how is not None:
+        best = 1.0 - (1.0 - best) * CROSS_SCRIPT_DISCOUNT
     return best, how
 
 
@@ -278,7 +331,15 @@ def _merge_glued(
         # An exact fit of any length beats an approximate one.
         found = next((r for r in runs if fits(r[1], strict=True)), None)
         if found is None:
-            found = next((r for r in runs if fits(r[1])), None)
+            # An approximate fit never swallows a part that fits on its own.
+            found = next(
+                (
+                    r
+                    for r in runs
+                    if not any(fits(p.form, strict=True) for p in side[i : i + r[0]]) and fits(r[1])
+                ),
+                None,
+            )
         if found is not None:
             out.append(make_part(found[1], "name", org_words=org_words))
             i += found[0]
@@ -336,9 +397,23 @@ _EMPTY = NameComparison(0.0, (), 0, 0, False)
 #: Legal-form classes that say nothing about the kind of company (``Co.``, ``Company``):
 #: compatible with every other class.
 _UNSPECIFIC_FORMS = frozenset({"company"})
+#: Particles of an Arabic nasab ("son/daughter of"): what precedes names the person, what
+#: follows names the father. Source: ALA-LC Arabic romanization, personal-name notes.
+_NASAB = frozenset({"bin", "ibn", "bint", "binti", "ben", "ould", "wuld"})
 #: Cost of a part left over on one side only, by part kind, whatever the side (a
 #: patronymic is often omitted by one list; a country qualifier names a subsidiary).
 _LEFTOVER_COSTS: dict[str, float] = {"qualifier": QUALIFIER_COST, "patronymic": PATRONYMIC_COST}
+
+
+def _nasab_roles(parts: tuple[Part, ...]) -> tuple[int, ...] | None:
+    """Per part: 0 before the first nasab particle (``bin``, ``ibn``...), 1 after it.
+
+    None when the name has no nasab particle between two other parts.
+    """
+    for index, part in enumerate(parts):
+        if 0 < index < len(parts) - 1 and part.form in _NASAB:
+            return tuple(0 if k < index else 1 for k in range(len(parts)))
+    return None
 
 
 def _contra_group(part: Part) -> str | None:
@@ -373,18 +448,26 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
     same_script = query.script == candidate.script
     lossy = (query.lossy or candidate.lossy) and not same_script
     syllabic = same_script and query.script in _SYLLABIC_SCRIPTS
+    cross = not same_script
     org = kind != "person"
     q_parts = query.parts
     c_parts = candidate.parts
     if not syllabic:
         q_parts = _merge_glued(q_parts, c_parts, abjad, lossy, org)
         c_parts = _merge_glued(c_parts, q_parts, abjad, lossy, org)
+    q_roles = _nasab_roles(q_parts) if not org else None
+    c_roles = _nasab_roles(c_parts) if q_roles else None
     pairs: list[tuple[float, float, int, int, PartHow]] = []
     for i, qp in enumerate(q_parts):
         for j, cp in enumerate(c_parts):
             if (qp.kind == "qualifier") != (cp.kind == "qualifier"):
                 continue
-            sim, how = compare_parts(qp, cp, abjad, lossy=lossy, org=org, syllabic=syllabic)
+            sim, how = compare_parts(
+                qp, cp, abjad, lossy=lossy, org=org, syllabic=syllabic, cross=cross
+            )
+            if q_roles and c_roles and q_roles[i] != c_roles[j] and qp.kind != "particle":
+                # The same name on either side of "bin": father and son, not one person.
+                sim *= NASAB_CROSSING
             if how is not None and sim > 0.0:
                 pairs.append((sim, qp.weight + cp.weight, i, j, how))
     pairs.sort(key=lambda item: (-item[0], -item[1], abs(item[2] - item[3])))
@@ -422,14 +505,18 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
     n_contra = len(contra_q)
     contra_c = set(contra_q.values())
     for i in left_q:
-        if i in contra_q or (q_parts[i].kind == "numeric" and org):
+        if i in contra_q:
             cost = costs["contradicting"]
+        elif q_parts[i].kind == "numeric" and org:
+            cost = NUMBER_COST
         else:
             cost = _LEFTOVER_COSTS.get(q_parts[i].kind, costs["extra"])
         denominator += cost * q_parts[i].weight
     for j in left_c:
-        if j in contra_c or (c_parts[j].kind == "numeric" and org):
+        if j in contra_c:
             cost = costs["contradicting"]
+        elif c_parts[j].kind == "numeric" and org:
+            cost = NUMBER_COST
         else:
             cost = _LEFTOVER_COSTS.get(c_parts[j].kind, costs["missing"])
         denominator += cost * c_parts[j].weight

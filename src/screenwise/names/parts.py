@@ -49,6 +49,7 @@ __all__ = [
     "make_part",
     "name_kind",
     "name_loose_keys",
+    "patronymic_stem",
     "prepare_name",
     "prepare_names",
     "split_name_variants",
@@ -75,6 +76,10 @@ _PATRONYMIC = re.compile(
 )
 # Dotted abbreviations of three or more letters (``S.A.R.L.``, ``d.o.o.``, ``S.A.C.``).
 _DOTTED = re.compile(r"(?<!\w)(?:[a-z]\.){2,}[a-z]\.?(?!\w)")
+# Words that name a branch of a company (the branch is the same legal person).
+_BRANCH = re.compile(
+    r"(?<!\w)(branch|branch office|filial|filiale|sucursal|succursale|niederlassung)(?!\w)"
+)
 # A label before a colon (``ORDERING CUSTOMER: X``, ``Beneficiary: X``).
 _LABEL = re.compile(r"^\s*[^:]{2,30}:\s+(?=\S)")
 #: Offset of the ids of ``ORG_WORD_EQUIVALENTS`` groups among a part's groups.
@@ -199,7 +204,8 @@ def split_name_variants(name: str, kind: NameKind = "org") -> tuple[str, ...]:
     also tried as a name of its own (when it has three letters or more) and removed from
     the main name, unless it names a country (``"Bank of China (Hong Kong)"``: a
     qualifier of the name, kept in it); a label before a colon (``"ORDERING CUSTOMER:
-    X"``) is dropped in a variant; for vessels and aircraft the text before a comma
+    X"``) and a branch designation after a dash or comma (``"X Ltd - Malindi Branch"``)
+    are dropped in a variant; for vessels and aircraft the text before a comma
     (``"MT GOLDEN KINNAREE, Laem Chabang"``) is tried too.
 
     Args:
@@ -233,6 +239,12 @@ def split_name_variants(name: str, kind: NameKind = "org") -> tuple[str, ...]:
     label = _LABEL.match(folded)
     if label:
         pieces.append(folded[label.end() :])
+    branch = _BRANCH.search(folded)
+    if branch and branch.start() > 0:
+        # "X - Malindi Branch", "X, Moscow branch": the branch is the company itself.
+        head = re.split(r"\s[-–]\s|,|\(", folded[: branch.start()])[0]
+        if head.strip() and head.strip() != folded.strip():
+            pieces.append(head)
     for piece in pieces:
         piece = piece.strip(" ,;-")
         normalized = normalize_name(piece)
@@ -304,8 +316,11 @@ def _tables() -> tuple[
     )
 
 
+_VOWELS = frozenset("aeiouy")
+#: Short vowel-less tokens that are names, not glued initials (``Ng``, ``Sh``).
+_NOT_INITIALS = frozenset({"ng", "hng", "sh", "th", "mr", "ms", "dr", "jr", "sr"})
 #: Number of most frequent English words counted as dictionary words (Zipf >= about 3).
-DICTIONARY_WORDS = 25_000
+DICTIONARY_WORDS = 40_000
 
 
 @lru_cache(maxsize=1)
@@ -329,6 +344,22 @@ def is_dictionary_word(form: str) -> bool:
         (wordfreq, Speer et al., "LuminosoInsight/wordfreq" v3, 2022), three letters or more.
     """
     return len(form) >= 3 and form in _dictionary()
+
+
+def patronymic_stem(form: str) -> str:
+    """Return the father's name a patronymic is made of (``vladimirovich -> vladimir``).
+
+    Args:
+        form: a normalised token.
+
+    Returns:
+        The token without its patronymic suffix (East Slavic ``-ovich``, ``-evna``,
+        ``-owitsch``...); the token itself when it has none.
+    """
+    match = _PATRONYMIC.search(form)
+    if match is None or match.start() < 3:
+        return form
+    return form[: match.start()]
 
 
 def _significant(tokens: list[str], particles: frozenset[str]) -> int:
@@ -515,6 +546,20 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
             while kept and kept[-1] in titles and _significant(kept[:-1], particles) >= 2:
                 kept.pop()
             tokens = kept
+    if kind == "person" and script == "Latin":
+        # Glued initials (``JC Juncker``): a short Latin token without a vowel.
+        split_initials: list[str] = []
+        for token in tokens:
+            if (
+                2 <= len(token) <= 3
+                and token.isalpha()
+                and not _VOWELS & set(token)
+                and token not in _NOT_INITIALS
+            ):
+                split_initials.extend(token)
+                continue
+            split_initials.append(token)
+        tokens = split_initials
     if kind == "org":
         significant = [t for t in tokens if t not in particles]
         if len(significant) >= 3 and tokens[-1] in _country_words():

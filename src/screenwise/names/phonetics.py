@@ -74,7 +74,8 @@ def phonetic_key(token: str) -> str:
 
     Returns:
         The key, e.g. ``"mhmd"`` for ``mohammed``, ``muhammad`` and ``mohamad``; a leading
-        vowel becomes ``"a"`` (``yuri`` and ``iurii`` -> ``"ar"``); digits are kept;
+        vowel becomes ``"a"`` (``yuri`` and ``iurii`` -> ``"ar"``); a final ``-ah``/``-eh``
+        loses its silent ``h`` (``zayniyah`` and ``zeiniye`` -> ``"sn"``); digits are kept;
         ``""`` for an empty token.
     """
     if not token:
@@ -82,6 +83,9 @@ def phonetic_key(token: str) -> str:
     if token.isdigit():
         return token
     text = token
+    if len(text) > 4 and text[-1] == "h" and text[-2] in "ae":
+        # A final -ah/-eh is a silent ta marbuta or he (Fatimah/Fatima, Salameh/Salama).
+        text = text[:-1]
     for old, new in _DIGRAPHS:
         if old in text:
             text = text.replace(old, new)
@@ -102,6 +106,8 @@ _SKELETON_DIGRAPHS: tuple[tuple[str, str], ...] = (
     ("dh", "z"),
     ("zh", "j"),
     ("ph", "f"),
+    ("ci", "si"),
+    ("ce", "se"),
     ("ou", "u"),
     ("q", "k"),
     ("g", "k"),
@@ -166,6 +172,8 @@ _LOOSE_DIGRAPHS: tuple[tuple[str, str], ...] = (
     ("tz", "s"),
     ("dj", "s"),
     ("x", "ks"),
+    ("ci", "si"),
+    ("ce", "se"),
 )
 _LOOSE_CLASSES = str.maketrans(
     {

@@ -120,3 +120,28 @@ def test_labels_and_possessives_are_not_name_words() -> None:
     assert "acme widgets" in names
     assert score("Acme Widgets's Ltd", "Acme Widgets Ltd") >= 0.9
     assert score("Tanga Fisheries (T) Ltd", "Tanga Fish Processors (T) Ltd") < 0.7
+
+
+def test_father_and_son_across_bin_are_not_one_person() -> None:
+    assert score("Khalid bin Yusuf al-Harbi", "Yusuf bin Khalid al-Harbi", "Person") < 0.7
+    assert score("Khalid bin Yusuf al-Harbi", "KHALID BIN YUSUF AL-HARBI", "Person") > 0.9
+
+
+def test_glued_initials_of_a_latin_name() -> None:
+    assert score("JK Rowling", "Joanne Kathleen Rowling", "Person") >= 0.7
+    assert prepare_name("Ng Wei Ming", "person").forms == ("ng", "wei", "ming")
+    # A Hebrew name transliterated without vowels is no set of initials.
+    assert prepare_name("דוד", "person").forms == ("dwd",)
+
+
+def test_inexact_matches_across_scripts_count_less_against_the_name() -> None:
+    # The same spelling distance is weaker evidence within one script than across two.
+    across = score("Владимир Путин", "Wladimir Poetin", "Person")
+    within = score("Vladimir Putin", "Wladimir Poetin", "Person")
+    assert across > within
+    assert across >= 0.7
+
+
+def test_silent_final_h_and_british_spellings() -> None:
+    assert score("Fatimah Zayniyah", "Fatima Zeiniye", "Person") >= 0.7
+    assert score("Pan-Asia Trade Organisation", "Pan-Asia Trade Organization") >= 0.9
