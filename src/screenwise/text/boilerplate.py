@@ -129,6 +129,24 @@ def _front_matter(text: str) -> tuple[int, list[tuple[int, int]], dict[str, str]
     return end, title_ranges, meta
 
 
+#: Lines with more white-space separated pieces than this are paragraphs (more than 40
+#: words: longer than any appeal heading, share bar or date stamp).
+_LONG_LINE = 80
+
+
+def _long_line_reason(visible: str, raw: str) -> str:
+    """The furniture kinds a long line can be: a ticker or menu, or a list of links."""
+    if ("|" in visible or "•" in visible or "·" in visible or "»" in visible) and len(
+        _SEPARATORS.findall(f" {visible.strip()} ")
+    ) >= 3:
+        return "ticker or menu"
+    if "](" in raw and _MD_LINK.search(raw):
+        outside = _WORD.findall(_visible(_MD_LINK.sub(" ", raw)))
+        if len(outside) <= 1:
+            return "links only"
+    return ""
+
+
 def _line_reason(visible: str, raw: str, words: list[str]) -> str:
     """Return why a whole line is furniture, or "" when it is body (``words``: its words)."""
     stripped = visible.strip()
@@ -191,12 +209,16 @@ def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
             lines.append(LineClass(start, end, "boilerplate", "appeal"))
             continue
         visible = _visible(raw) if _MARKUP_HINT.search(raw) else raw
-        words = _WORD.findall(visible)
-        if start >= half and len(words) <= 40 and appeal.search(visible):
-            in_appeal = True
-            lines.append(LineClass(start, end, "boilerplate", "appeal"))
-            continue
-        reason = _line_reason(visible, raw, words)
+        if len(visible.split()) > _LONG_LINE:
+            # A paragraph: only tickers, link lists and credits can make it furniture.
+            reason = _long_line_reason(visible, raw)
+        else:
+            words = _WORD.findall(visible)
+            if start >= half and len(words) <= 40 and appeal.search(visible):
+                in_appeal = True
+                lines.append(LineClass(start, end, "boilerplate", "appeal"))
+                continue
+            reason = _line_reason(visible, raw, words)
         if reason:
             lines.append(LineClass(start, end, "boilerplate", reason))
             continue

@@ -5,7 +5,8 @@ moved by what the text says around it, compared with what the list says about th
 
 * **role**: role words near the name (``text_words.yml::ROLE_GROUPS``: "spokesman",
   "President", "foreign minister") against the entity's ``position``/``title``: agreeing
-  adds :data:`AGREE_BONUS`, a listed position of another kind subtracts :data:`DISAGREE_PENALTY`;
+  adds :data:`AGREE_BONUS`, a listed position of another kind subtracts :data:`DISAGREE_PENALTY`
+  (enough to bring an exact name below the default threshold of 0.7);
 * **country**: a demonym or country directly before the name ("Russian President ...",
   "Russia's Ministry of Defense"; ``text_countries.yml::QUALIFIERS``) against the entity's
   nationality and countries;
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 AGREE_BONUS = 0.06
-DISAGREE_PENALTY = 0.3
+DISAGREE_PENALTY = 0.35
 PREFERENCE_PENALTY = 0.35
 COMMON_NAME_CAP = 0.6
 _WINDOW_BEFORE = 6

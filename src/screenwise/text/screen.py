@@ -34,7 +34,7 @@ from screenwise.text.extract import Document, extract_html, looks_like_html, pla
 from screenwise.text.inputs import decode_bytes
 from screenwise.text.mentions import find_mentions
 from screenwise.text.phrases import PhraseIndex, build_phrase_index
-from screenwise.text.tokens import tokenize_text
+from screenwise.text.tokens import mask_text, tokenize_text
 
 __all__ = ["ScreenerLike", "build_document", "phrase_index_for", "screen_text"]
 
@@ -241,7 +241,9 @@ def screen_text(
         raise QueryError(f"threshold: {limit} is not in [0, 1]")
     document = build_document(text_or_html, content_type=content_type, source=source)
     index = phrase_index_for(screener)
-    tokens = tokenize_text(document.text, document.masked)
+    # Markup blanked out: for sentences and context windows (tokens come from it too).
+    plain = mask_text(document.text, document.masked) if document.masked else document.text
+    tokens = tokenize_text(plain)
     domain = has_domain_vocabulary(tokens)
     spans = find_mentions(document.text, tokens, index, domain=domain)
     prior: dict[str, float] = {}
@@ -250,7 +252,7 @@ def screen_text(
     for found in spans:
         scored = score_span(
             found,
-            document.text,
+            plain,
             tokens,
             index.facts,
             article_date=document.date,
@@ -259,7 +261,7 @@ def screen_text(
         )
         region = document.region_of(found.start, found.end)
         start, end = document.to_input(found.start, found.end)
-        sentence = _sentence(document.text, found.start, found.end)
+        sentence = _sentence(plain, found.start, found.end)
         matched_ids: list[str] = []
         for candidate in scored[:10]:
             if candidate.score < REPORT_FLOOR:

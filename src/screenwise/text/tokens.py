@@ -24,7 +24,7 @@ from typing import Any
 from screenwise.names import normalize_name
 from screenwise.text.guards import COMMON_ZIPF, zipf_en
 
-__all__ = ["Tokens", "tokenize_text"]
+__all__ = ["Tokens", "mask_text", "tokenize_text"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.U)
 _POSSESSIVE = re.compile(r"^(.+?)['’ʼ][sS]$")
@@ -72,6 +72,27 @@ class Tokens:
         return len(self.norm)
 
 
+def mask_text(text: str, masked: list[tuple[int, int]]) -> str:
+    """Return ``text`` with the ``masked`` ranges (markup) replaced by spaces; offsets kept.
+
+    Args:
+        text: the text.
+        masked: sorted ``(start, end)`` ranges, end exclusive; overlaps are allowed.
+    """
+    parts: list[str] = []
+    cursor = 0
+    for start, end in masked:
+        if start < cursor:
+            start = cursor
+        if end <= start:
+            continue
+        parts.append(text[cursor:start])
+        parts.append(" " * (end - start))
+        cursor = end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
 def tokenize_text(text: str, masked: list[tuple[int, int]] | None = None) -> Tokens:
     """Split a text into normalised word tokens, skipping masked ranges.
 
@@ -84,18 +105,7 @@ def tokenize_text(text: str, masked: list[tuple[int, int]] | None = None) -> Tok
         :class:`Tokens`; empty for a text without words.
     """
     if masked:
-        parts: list[str] = []
-        cursor = 0
-        for start, end in masked:
-            if start < cursor:
-                start = cursor
-            if end <= start:
-                continue
-            parts.append(text[cursor:start])
-            parts.append(" " * (end - start))
-            cursor = end
-        parts.append(text[cursor:])
-        text = "".join(parts)
+        text = mask_text(text, masked)
     words = _WORD.findall(text)
     if not words:
         return Tokens()
