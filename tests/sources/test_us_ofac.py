@@ -407,3 +407,23 @@ def test_xml_of_another_kind_refused(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "CONS_ENHANCED.XML", path)
     with pytest.raises(ListParseError, match="not an OFAC sdnList document"):
         SDN.parse({"xml": path})
+
+
+def test_download_urls_are_the_published_file_names() -> None:
+    base = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+    assert {role: url.removeprefix(base) for role, url in SDN.urls.items()} == {
+        "primary": "SDN.CSV",
+        "alt": "ALT.CSV",
+        "add": "ADD.CSV",
+        "comments": "SDN_COMMENTS.CSV",
+        "xml": "SDN.XML",
+        "enhanced": "SDN_ENHANCED.ZIP",
+    }
+    assert {role: url.removeprefix(base) for role, url in CONS.urls.items()} == {
+        "primary": "CONS_PRIM.CSV",
+        "alt": "CONS_ALT.CSV",
+        "add": "CONS_ADD.CSV",
+        "comments": "CONS_COMMENTS.CSV",
+        "xml": "CONSOLIDATED.XML",
+        "enhanced": "CONS_ENHANCED.ZIP",
+    }

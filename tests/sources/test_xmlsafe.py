@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from screenwise.errors import ListParseError
-from screenwise.sources.xmlsafe import iter_elements, localname, make_parser, parse_xml
+from screenwise.sources.xmlsafe import (
+    child_text,
+    clean_text,
+    date_attribute,
+    iter_elements,
+    localname,
+    make_parser,
+    namespace_prefix,
+    parse_xml,
+    sourceline,
+)
 
 XXE = b"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE sdnList [
@@ -101,3 +112,45 @@ def test_parse_and_stream_namespaced_document() -> None:
     assert uids == ["uid1", "uid2"]
     both = [localname(e) for e in iter_elements(data, "x.xml", ("{urn:x}e", "{urn:x}other"))]
     assert both == ["e", "e", "other"]
+
+
+# -- element helpers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        ("", None),
+        (" \t\n\u00a0", None),
+        ("  RI \n  WON\u00a0HO ", "RI WON HO"),
+        ("KPi.033", "KPi.033"),
+    ],
+)
+def test_clean_text_collapses_white_space(value: str | None, expected: str | None) -> None:
+    assert clean_text(value) == expected
+
+
+def test_child_text_sourceline_and_namespace() -> None:
+    data = b'<list xmlns="urn:x">\n<e>\n<name> A\n B </name><empty/><blank> </blank></e>\n</list>'
+    root = parse_xml(data, "x.xml")
+    ns = namespace_prefix(root)
+    assert ns == "{urn:x}"
+    entry = root[0]
+    assert sourceline(entry) == 2
+    assert child_text(entry, f"{ns}name") == "A B"
+    assert child_text(entry, f"{ns}empty") is None
+    assert child_text(entry, f"{ns}blank") is None
+    assert child_text(entry, f"{ns}missing") is None
+    assert namespace_prefix(parse_xml(b"<plain/>", "p.xml")) == ""
+
+
+def test_date_attribute_reads_date_part_and_names_bad_value() -> None:
+    root = parse_xml(b'<list dateGenerated="2026-02-27T10:00:00.000Z"/>', "un.xml")
+    assert date_attribute(root, "dateGenerated", "un.xml") == date(2026, 2, 27)
+    assert date_attribute(root, "generationDate", "un.xml") is None
+    bad = parse_xml(b'\n<list dateGenerated="27/02/2026"/>', "un.xml")
+    with pytest.raises(ListParseError) as info:
+        date_attribute(bad, "dateGenerated", "un.xml")
+    assert (info.value.path, info.value.line, info.value.field) == ("un.xml", 2, "dateGenerated")
+    assert "'27/02/2026' is not an ISO date" in str(info.value)

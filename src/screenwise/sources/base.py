@@ -2,18 +2,28 @@
 
 A source module (``sources/us_ofac.py`` ...) exposes one :class:`Source` instance. Parsing
 returns a :class:`ParsedList`; nothing downstream knows which format the entities came from.
+A format published as one file per version (UN, EU, UK, US CSL) is read and wrapped by
+:func:`parse_single_file`, so those sources share one reading path and one error for a
+missing file.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from followthemoney import ValueEntity
+
+from screenwise.errors import ListParseError
+from screenwise.sources.files import read_bytes
+
+#: Turns one file's content (bytes, file name for messages) into the publication date the
+#: file states (None when it states none) and the entities in document order.
+ParseContent = Callable[[bytes, str], tuple[date | None, list[ValueEntity]]]
 
 
 @dataclass
@@ -95,3 +105,54 @@ def hash_contents(chunks: Sequence[bytes]) -> str:
         digest.update(len(chunk).to_bytes(8, "big"))
         digest.update(chunk)
     return digest.hexdigest()
+
+
+def parse_single_file(
+    list_id: str,
+    files: Mapping[str, Path],
+    role: str,
+    *,
+    format_name: str,
+    parse: ParseContent,
+    published: date | None = None,
+    read: Callable[[Path], bytes] = read_bytes,
+    warnings: list[str] | None = None,
+) -> ParsedList:
+    """Read the one file of a single-file format and return it as a list version.
+
+    Args:
+        list_id: list id of the version, also the error's location when the file is missing.
+        files: role -> path as given to ``Source.parse``.
+        role: the format's file role, e.g. ``xml`` or ``csv``.
+        format_name: ``ParsedList.format``, e.g. ``un-xml``.
+        parse: the format's content parser (see :data:`ParseContent`); it receives the
+            file's path as text for its error messages.
+        published: publication date used when the file states none.
+        read: reads the file's content; default :func:`screenwise.sources.files.read_bytes`
+            (decompressed, empty/truncated/HTML refused).
+        warnings: list that ``parse`` fills with non-fatal problems; kept as the version's
+            warnings (default: none).
+
+    Returns:
+        A complete :class:`ParsedList` whose content hash covers the decompressed file and
+        whose publication date is the file's own, else ``published``.
+
+    Raises:
+        ListParseError: naming the list id when ``files`` has no ``role`` entry (``no XML
+            file given (role 'xml')``); whatever ``read`` and ``parse`` raise.
+    """
+    path = files.get(role)
+    if path is None:
+        raise ListParseError(list_id, f"no {role.upper()} file given (role {role!r})")
+    data = read(path)
+    stated, entities = parse(data, str(path))
+    return ParsedList(
+        list_id=list_id,
+        entities=entities,
+        content_hash=hash_contents([data]),
+        published=stated or published,
+        source=str(path),
+        format=format_name,
+        files={role: str(path)},
+        warnings=warnings if warnings is not None else [],
+    )

@@ -49,9 +49,14 @@ from lxml import etree
 
 from screenwise.entities import make_entity
 from screenwise.errors import ListParseError
-from screenwise.sources.base import ParsedList, hash_contents
-from screenwise.sources.files import read_bytes
-from screenwise.sources.xmlsafe import localname, parse_xml
+from screenwise.sources.base import ParsedList, parse_single_file
+from screenwise.sources.xmlsafe import (
+    clean_text,
+    date_attribute,
+    localname,
+    parse_xml,
+    sourceline,
+)
 
 __all__ = ["EU_FSF", "EuFsfSource", "parse_fsf_xml"]
 
@@ -120,19 +125,13 @@ class EuFsfSource:
                 content, a wrong root element, a ``sanctionEntity`` without ``logicalId``,
                 ``subjectType`` or name, an unknown subject type, or a duplicate logicalId.
         """
-        path = files.get("xml")
-        if path is None:
-            raise ListParseError(LIST_ID, "no XML file given (role 'xml')")
-        data = read_bytes(path)
-        generated, entities = parse_fsf_xml(data, str(path))
-        return ParsedList(
-            list_id=LIST_ID,
-            entities=entities,
-            content_hash=hash_contents([data]),
-            published=generated or published,
-            source=str(path),
-            format="eu-fsf-xml",
-            files={"xml": str(path)},
+        return parse_single_file(
+            LIST_ID,
+            files,
+            "xml",
+            format_name="eu-fsf-xml",
+            parse=parse_fsf_xml,
+            published=published,
         )
 
 
@@ -154,21 +153,10 @@ def parse_fsf_xml(data: bytes, name: str) -> tuple[date | None, list[ValueEntity
         raise ListParseError(
             name,
             f"root element is <{localname(root)}>, expected <export>",
-            line=_line(root),
+            line=sourceline(root),
             field=localname(root),
         )
-    generated = None
-    stamp = root.get("generationDate")
-    if stamp:
-        try:
-            generated = date.fromisoformat(stamp[:10])
-        except ValueError:
-            raise ListParseError(
-                name,
-                f"generationDate {stamp!r} is not an ISO date",
-                line=_line(root),
-                field="generationDate",
-            ) from None
+    generated = date_attribute(root, "generationDate", name)
     entities: list[ValueEntity] = []
     seen: set[str] = set()
     for element in root:
@@ -179,7 +167,7 @@ def parse_fsf_xml(data: bytes, name: str) -> tuple[date | None, list[ValueEntity
             raise ListParseError(
                 name,
                 "duplicate logicalId",
-                line=_line(element),
+                line=sourceline(element),
                 record=element.get("logicalId"),
                 field="logicalId",
             )
@@ -190,7 +178,7 @@ def parse_fsf_xml(data: bytes, name: str) -> tuple[date | None, list[ValueEntity
 
 def _parse_entity(element: etree._Element, name: str) -> ValueEntity:
     logical_id = (element.get("logicalId") or "").strip()
-    line = _line(element)
+    line = sourceline(element)
     if not logical_id:
         raise ListParseError(
             name,
@@ -208,25 +196,25 @@ def _parse_entity(element: etree._Element, name: str) -> ValueEntity:
             f"unknown subject type {code!r} (expected person or enterprise)"
             if code
             else "sanctionEntity has no subjectType",
-            line=_line(subject[0]) if subject else line,
+            line=sourceline(subject[0]) if subject else line,
             record=logical_id,
             field="subjectType",
         )
     entity = make_entity(LIST_ID, logical_id, schema)
     entity.add("topics", "sanction")
     _add_names(entity, element, name, logical_id)
-    listed = _clean(element.get("designationDate"))
+    listed = clean_text(element.get("designationDate"))
     publications: list[str] = []
     for regulation in _children(element, "regulation"):
-        entity.add("program", _clean(regulation.get("programme")))
-        published = _clean(regulation.get("publicationDate"))
+        entity.add("program", clean_text(regulation.get("programme")))
+        published = clean_text(regulation.get("publicationDate"))
         if published:
             publications.append(published)
         for url in _children(regulation, "publicationUrl"):
-            entity.add("sourceUrl", _clean(url.text), quiet=True)
+            entity.add("sourceUrl", clean_text(url.text), quiet=True)
     entity.add("createdAt", listed or (min(publications) if publications else None))
     for remark in _children(element, "remark"):
-        entity.add("notes", _clean(remark.text))
+        entity.add("notes", clean_text(remark.text))
     for address in _children(element, "address"):
         _add_address(entity, address)
     if schema == "Person":
@@ -243,12 +231,12 @@ def _add_names(entity: ValueEntity, element: etree._Element, name: str, record: 
     strong: list[str] = []
     weak: list[str] = []
     for alias in _children(element, "nameAlias"):
-        whole = _clean(alias.get("wholeName")) or " ".join(
+        whole = clean_text(alias.get("wholeName")) or " ".join(
             v
             for v in (
-                _clean(alias.get("firstName")),
-                _clean(alias.get("middleName")),
-                _clean(alias.get("lastName")),
+                clean_text(alias.get("firstName")),
+                clean_text(alias.get("middleName")),
+                clean_text(alias.get("lastName")),
             )
             if v
         )
@@ -256,15 +244,15 @@ def _add_names(entity: ValueEntity, element: etree._Element, name: str, record: 
             (weak if alias.get("strong") == "false" else strong).append(whole)
         if entity.schema.name == "Person":
             entity.add("gender", GENDERS.get(alias.get("gender") or ""))
-            entity.add("title", _clean(alias.get("title")))
-            entity.add("position", _clean(alias.get("function")))
+            entity.add("title", clean_text(alias.get("title")))
+            entity.add("position", clean_text(alias.get("function")))
         else:
-            entity.add("notes", _clean(alias.get("function")))
+            entity.add("notes", clean_text(alias.get("function")))
     if not strong and not weak:
         raise ListParseError(
             name,
             "sanctionEntity has no name",
-            line=_line(element),
+            line=sourceline(element),
             record=record,
             field="nameAlias",
         )
@@ -276,9 +264,9 @@ def _add_names(entity: ValueEntity, element: etree._Element, name: str, record: 
 
 
 def _add_birth(entity: ValueEntity, birth: etree._Element) -> None:
-    full = _clean(birth.get("birthdate"))
-    year = _clean(birth.get("year"))
-    month, day = _clean(birth.get("monthOfYear")), _clean(birth.get("dayOfMonth"))
+    full = clean_text(birth.get("birthdate"))
+    year = clean_text(birth.get("year"))
+    month, day = clean_text(birth.get("monthOfYear")), clean_text(birth.get("dayOfMonth"))
     if full:
         entity.add("birthDate", full)
     elif year and month and day:
@@ -287,15 +275,15 @@ def _add_birth(entity: ValueEntity, birth: etree._Element) -> None:
         entity.add("birthDate", f"{year}-{int(month):02d}")
     elif year:
         entity.add("birthDate", year)
-    start, end = _clean(birth.get("yearRangeFrom")), _clean(birth.get("yearRangeTo"))
+    start, end = clean_text(birth.get("yearRangeFrom")), clean_text(birth.get("yearRangeTo"))
     if start and end and start.isdigit() and end.isdigit():
         low, high = sorted((int(start), int(end)))
         entity.add("birthDate", [str(y) for y in range(low, high + 1)])
     place = ", ".join(
         v
         for v in (
-            _clean(birth.get("city")) or _clean(birth.get("place")),
-            _clean(birth.get("region")),
+            clean_text(birth.get("city")) or clean_text(birth.get("place")),
+            clean_text(birth.get("region")),
             _country_description(birth),
         )
         if v
@@ -306,7 +294,7 @@ def _add_birth(entity: ValueEntity, birth: etree._Element) -> None:
 
 def _add_address(entity: ValueEntity, address: etree._Element) -> None:
     parts = [
-        _clean(address.get(attr))
+        clean_text(address.get(attr))
         for attr in ("street", "poBox", "zipCode", "city", "place", "region")
     ]
     parts.append(_country_description(address))
@@ -316,11 +304,13 @@ def _add_address(entity: ValueEntity, address: etree._Element) -> None:
 
 
 def _add_identification(entity: ValueEntity, identification: etree._Element) -> None:
-    number = _clean(identification.get("number")) or _clean(identification.get("latinNumber"))
+    number = clean_text(identification.get("number")) or clean_text(
+        identification.get("latinNumber")
+    )
     if not number:
         return
     kind = (identification.get("identificationTypeCode") or "").lower()
-    description = _clean(identification.get("identificationTypeDescription")) or kind
+    description = clean_text(identification.get("identificationTypeDescription")) or kind
     if "passport" in kind:
         prop = "passportNumber"
     elif kind in ("swiftbic", "bic"):
@@ -338,7 +328,7 @@ def _add_identification(entity: ValueEntity, identification: etree._Element) -> 
     entity.add(prop, number, quiet=True)
     country = _country(identification)
     entity.add("country", country)
-    issued = _clean(identification.get("issuedBy"))
+    issued = clean_text(identification.get("issuedBy"))
     details = [f"{description or 'Document'} {number}"]
     if issued:
         details.append(f"issued by {issued}")
@@ -350,7 +340,7 @@ def _add_identification(entity: ValueEntity, identification: etree._Element) -> 
 
 
 def _country(element: etree._Element) -> str | None:
-    code = _clean(element.get("countryIso2Code"))
+    code = clean_text(element.get("countryIso2Code"))
     if code and code != _UNKNOWN_COUNTRY:
         return code
     return _country_description(element)
@@ -359,23 +349,11 @@ def _country(element: etree._Element) -> str | None:
 def _country_description(element: etree._Element) -> str | None:
     if element.get("countryIso2Code") == _UNKNOWN_COUNTRY:
         return None
-    return _clean(element.get("countryDescription"))
+    return clean_text(element.get("countryDescription"))
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
     return [child for child in element if localname(child) == name]
-
-
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = " ".join(value.split())
-    return value or None
-
-
-def _line(element: etree._Element) -> int | None:
-    line = element.sourceline
-    return line if isinstance(line, int) else None
 
 
 #: The module's source, registered in ``screenwise.sources``.

@@ -55,7 +55,7 @@ from followthemoney import ValueEntity, model
 
 from screenwise.entities import make_entity
 from screenwise.errors import ListParseError
-from screenwise.sources.base import ParsedList, hash_contents
+from screenwise.sources.base import ParsedList, parse_single_file
 from screenwise.sources.files import decode_utf8, iter_csv_rows, read_bytes
 
 __all__ = [
@@ -169,26 +169,26 @@ class GbHmtSource:
                 rows disagree on the Group Type.
         """
         if "xlsx" in files:
-            role, path = "xlsx", files["xlsx"]
-            data = _read_xlsx_bytes(path)
-            rows: Iterable[tuple[int, Sequence[Any]]] = _iter_xlsx_rows(data, str(path))
-            fmt = "ofsi-xlsx"
+            role, fmt, read, rows_of = "xlsx", "ofsi-xlsx", _read_xlsx_bytes, _iter_xlsx_rows
         elif "csv" in files:
-            role, path = "csv", files["csv"]
-            data = read_bytes(path)
-            rows = iter_csv_rows(decode_utf8(data, path), path)
-            fmt = "ofsi-csv"
+            role, fmt, read, rows_of = "csv", "ofsi-csv", read_bytes, _iter_csv_text_rows
         else:
             raise ListParseError(LIST_ID, "no ConList file given (role 'xlsx' or 'csv')")
-        last_updated, entities, warnings = parse_conlist_rows(rows, str(path))
-        return ParsedList(
-            list_id=LIST_ID,
-            entities=entities,
-            content_hash=hash_contents([data]),
-            published=last_updated or published,
-            source=str(path),
-            format=fmt,
-            files={role: str(path)},
+        warnings: list[str] = []
+
+        def parse_rows(data: bytes, name: str) -> tuple[date | None, list[ValueEntity]]:
+            last_updated, entities, found = parse_conlist_rows(rows_of(data, name), name)
+            warnings.extend(found)
+            return last_updated, entities
+
+        return parse_single_file(
+            LIST_ID,
+            files,
+            role,
+            format_name=fmt,
+            parse=parse_rows,
+            published=published,
+            read=read,
             warnings=warnings,
         )
 
@@ -459,7 +459,12 @@ def _cell(cells: Sequence[Any], index: int) -> str:
     return str(value).strip()
 
 
-# -- XLSX reading -------------------------------------------------------------------------
+# -- reading the two forms ----------------------------------------------------------------
+
+
+def _iter_csv_text_rows(data: bytes, name: str) -> Iterator[tuple[int, Sequence[Any]]]:
+    """Yield ``(line number, fields)`` of the CSV form (strict UTF-8)."""
+    return iter_csv_rows(decode_utf8(data, name), name)
 
 
 def _read_xlsx_bytes(path: Path) -> bytes:

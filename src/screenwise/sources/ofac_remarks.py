@@ -36,6 +36,7 @@ from followthemoney import ValueEntity, registry
 __all__ = [
     "LABELS",
     "add_value",
+    "add_vessel",
     "apply_labelled",
     "apply_remarks",
     "clean_country",
@@ -308,6 +309,38 @@ def add_value(entity: ValueEntity, prop: str, value: str | None) -> None:
     prop_obj = entity.schema.properties.get(prop)
     if prop_obj is not None:
         entity.unsafe_add(prop_obj, value, cleaned=True)
+
+
+def add_vessel(
+    entity: ValueEntity,
+    call_sign: str | None,
+    vessel_type: str | None,
+    tonnage: str | None,
+    grt: str | None,
+    flag: str | None,
+    owner: str | None,
+) -> None:
+    """Add the vessel columns (legacy CSV) or ``vesselInfo`` children (classic XML).
+
+    Args:
+        entity: a Vessel entity.
+        call_sign: call sign -> ``callSign``.
+        vessel_type: vessel type -> ``type``.
+        tonnage: tonnage -> ``tonnage``.
+        grt: gross registered tonnage -> ``grossRegisteredTonnage``.
+        flag: flag country name -> ``flag`` as an ISO code (:func:`clean_country`).
+        owner: owner name -> a ``notes`` line ``Vessel owner: <name>``.
+
+    None, empty and ``-0-`` values add nothing.
+    """
+    add_value(entity, "callSign", call_sign)
+    add_value(entity, "type", vessel_type)
+    add_value(entity, "tonnage", tonnage)
+    add_value(entity, "grossRegisteredTonnage", grt)
+    if flag:
+        add_value(entity, "flag", clean_country(flag))
+    if owner and owner.strip() not in ("", "-0-"):
+        add_value(entity, "notes", f"Vessel owner: {owner.strip()}")
 
 
 def _place_country(place: str) -> str | None:

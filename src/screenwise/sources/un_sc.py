@@ -49,9 +49,14 @@ from lxml import etree
 
 from screenwise.entities import make_entity
 from screenwise.errors import ListParseError
-from screenwise.sources.base import ParsedList, hash_contents
-from screenwise.sources.files import read_bytes
-from screenwise.sources.xmlsafe import parse_xml
+from screenwise.sources.base import ParsedList, parse_single_file
+from screenwise.sources.xmlsafe import (
+    child_text,
+    clean_text,
+    date_attribute,
+    parse_xml,
+    sourceline,
+)
 
 __all__ = ["UN_SC_SANCTIONS", "UnScSource", "parse_un_xml"]
 
@@ -77,7 +82,6 @@ ALIAS_QUALITY: dict[str, str] = {
 
 NAME_PARTS: tuple[str, ...] = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 
-_SPACES = re.compile(r"\s+")
 _REF_PREFIX = re.compile(r"^([A-Z]+)[ie]?\.", re.IGNORECASE)
 _PASSPORT = re.compile(r"passport|passeport|pasaporte", re.IGNORECASE)
 
@@ -134,19 +138,8 @@ class UnScSource:
                 ``REFERENCE_NUMBER`` or name, a duplicate reference number, or a malformed
                 ``dateGenerated``.
         """
-        path = files.get("xml")
-        if path is None:
-            raise ListParseError(LIST_ID, "no XML file given (role 'xml')")
-        data = read_bytes(path)
-        generated, entities = parse_un_xml(data, str(path))
-        return ParsedList(
-            list_id=LIST_ID,
-            entities=entities,
-            content_hash=hash_contents([data]),
-            published=generated or published,
-            source=str(path),
-            format="un-xml",
-            files={"xml": str(path)},
+        return parse_single_file(
+            LIST_ID, files, "xml", format_name="un-xml", parse=parse_un_xml, published=published
         )
 
 
@@ -168,10 +161,10 @@ def parse_un_xml(data: bytes, name: str) -> tuple[date | None, list[ValueEntity]
         raise ListParseError(
             name,
             f"root element is <{root.tag}>, expected <{ROOT_TAG}>",
-            line=_line(root),
+            line=sourceline(root),
             field=str(root.tag),
         )
-    generated = _date_generated(root, name)
+    generated = date_attribute(root, "dateGenerated", name)
     entities: list[ValueEntity] = []
     seen: set[str] = set()
     for container in root:
@@ -185,7 +178,7 @@ def parse_un_xml(data: bytes, name: str) -> tuple[date | None, list[ValueEntity]
                 raise ListParseError(
                     name,
                     f"unknown record element <{record.tag}> in <{container.tag}>",
-                    line=_line(record),
+                    line=sourceline(record),
                     field=record.tag,
                 )
             entity = _parse_record(record, spec[1], spec[2], name)
@@ -193,8 +186,8 @@ def parse_un_xml(data: bytes, name: str) -> tuple[date | None, list[ValueEntity]
                 raise ListParseError(
                     name,
                     "duplicate REFERENCE_NUMBER",
-                    line=_line(record),
-                    record=_text(record, "REFERENCE_NUMBER"),
+                    line=sourceline(record),
+                    record=child_text(record, "REFERENCE_NUMBER"),
                     field="REFERENCE_NUMBER",
                 )
             seen.add(str(entity.id))
@@ -202,49 +195,38 @@ def parse_un_xml(data: bytes, name: str) -> tuple[date | None, list[ValueEntity]
     return generated, entities
 
 
-def _date_generated(root: etree._Element, name: str) -> date | None:
-    value = root.get("dateGenerated")
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise ListParseError(
-            name,
-            f"dateGenerated {value!r} is not an ISO date",
-            line=_line(root),
-            field="dateGenerated",
-        ) from None
-
-
 def _parse_record(record: etree._Element, schema: str, prefix: str, name: str) -> ValueEntity:
-    dataid = _text(record, "DATAID")
-    reference = _text(record, "REFERENCE_NUMBER")
+    dataid = child_text(record, "DATAID")
+    reference = child_text(record, "REFERENCE_NUMBER")
     if not reference:
         raise ListParseError(
             name,
             "record has no REFERENCE_NUMBER",
-            line=_line(record),
+            line=sourceline(record),
             record=f"DATAID {dataid}" if dataid else None,
             field="REFERENCE_NUMBER",
         )
-    full_name = " ".join(p for p in (_text(record, tag) for tag in NAME_PARTS) if p)
+    full_name = " ".join(p for p in (child_text(record, tag) for tag in NAME_PARTS) if p)
     if not full_name:
         raise ListParseError(
-            name, "record has no name", line=_line(record), record=reference, field="FIRST_NAME"
+            name,
+            "record has no name",
+            line=sourceline(record),
+            record=reference,
+            field="FIRST_NAME",
         )
     entity = make_entity(LIST_ID, reference, schema)
     entity.add("name", full_name)
-    entity.add("alias", _text(record, "NAME_ORIGINAL_SCRIPT"))
+    entity.add("alias", child_text(record, "NAME_ORIGINAL_SCRIPT"))
     entity.add("topics", "sanction")
-    list_type = _text(record, "UN_LIST_TYPE")
+    list_type = child_text(record, "UN_LIST_TYPE")
     prefix_match = _REF_PREFIX.match(reference)
     entity.add("program", list_type or (prefix_match.group(1) if prefix_match else None))
-    entity.add("createdAt", _text(record, "LISTED_ON"))
+    entity.add("createdAt", child_text(record, "LISTED_ON"))
     updated = sorted(_values(record, "LAST_DAY_UPDATED"))
     if updated:
         entity.add("modifiedAt", updated[-1], quiet=True)
-    entity.add("notes", _text(record, "COMMENTS1"))
+    entity.add("notes", child_text(record, "COMMENTS1"))
     for alias in record.iterfind(f"{prefix}_ALIAS"):
         _add_alias(entity, alias)
     for address in record.iterfind(f"{prefix}_ADDRESS"):
@@ -253,22 +235,22 @@ def _parse_record(record: etree._Element, schema: str, prefix: str, name: str) -
         entity.add("title", _values(record, "TITLE"))
         entity.add("position", _values(record, "DESIGNATION"))
         entity.add("nationality", _values(record, "NATIONALITY"))
-        entity.add("gender", _text(record, "GENDER"))
+        entity.add("gender", child_text(record, "GENDER"))
         for dob in record.iterfind("INDIVIDUAL_DATE_OF_BIRTH"):
             entity.add("birthDate", _birth_dates(dob))
         for pob in record.iterfind("INDIVIDUAL_PLACE_OF_BIRTH"):
             _add_address(entity, pob, "birthPlace")
-            entity.add("birthCountry", _text(pob, "COUNTRY"))
+            entity.add("birthCountry", child_text(pob, "COUNTRY"))
         for document in record.iterfind("INDIVIDUAL_DOCUMENT"):
             _add_document(entity, document)
     return entity
 
 
 def _add_alias(entity: ValueEntity, alias: etree._Element) -> None:
-    alias_name = _text(alias, "ALIAS_NAME")
+    alias_name = child_text(alias, "ALIAS_NAME")
     if not alias_name:
         return
-    quality = (_text(alias, "QUALITY") or "").lower()
+    quality = (child_text(alias, "QUALITY") or "").lower()
     prop = ALIAS_QUALITY.get(quality)
     if prop is None:
         log.warning("unknown alias QUALITY %r for %s; kept as alias", quality, entity.id)
@@ -276,26 +258,27 @@ def _add_alias(entity: ValueEntity, alias: etree._Element) -> None:
     entity.add(prop, alias_name)
     if entity.schema.name == "Person":
         # Some aliases carry their own birth data (an identity used under that name).
-        entity.add("birthDate", _text(alias, "DATE_OF_BIRTH"), quiet=True)
-        entity.add("birthPlace", _text(alias, "CITY_OF_BIRTH"))
-        entity.add("birthCountry", _text(alias, "COUNTRY_OF_BIRTH"))
+        entity.add("birthDate", child_text(alias, "DATE_OF_BIRTH"), quiet=True)
+        entity.add("birthPlace", child_text(alias, "CITY_OF_BIRTH"))
+        entity.add("birthCountry", child_text(alias, "COUNTRY_OF_BIRTH"))
 
 
 def _add_address(entity: ValueEntity, element: etree._Element, prop: str) -> None:
     parts = [
-        _text(element, tag) for tag in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
+        child_text(element, tag)
+        for tag in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
     ]
     text = ", ".join(p for p in parts if p)
-    note = _text(element, "NOTE")
+    note = child_text(element, "NOTE")
     if text:
         entity.add(prop, f"{text} ({note})" if note and prop == "address" else text)
     if prop == "address":
-        entity.add("country", _text(element, "COUNTRY"))
+        entity.add("country", child_text(element, "COUNTRY"))
 
 
 def _birth_dates(dob: etree._Element) -> list[str]:
-    out = [v for v in (_text(dob, "DATE"), _text(dob, "YEAR")) if v]
-    start, end = _text(dob, "FROM_YEAR"), _text(dob, "TO_YEAR")
+    out = [v for v in (child_text(dob, "DATE"), child_text(dob, "YEAR")) if v]
+    start, end = child_text(dob, "FROM_YEAR"), child_text(dob, "TO_YEAR")
     if start and end and start.isdigit() and end.isdigit():
         low, high = sorted((int(start), int(end)))
         out.extend(str(year) for year in range(low, high + 1))
@@ -305,52 +288,40 @@ def _birth_dates(dob: etree._Element) -> list[str]:
 
 
 def _add_document(entity: ValueEntity, document: etree._Element) -> None:
-    number = _text(document, "NUMBER")
+    number = child_text(document, "NUMBER")
     kind = " ".join(
-        p for p in (_text(document, "TYPE_OF_DOCUMENT"), _text(document, "TYPE_OF_DOCUMENT2")) if p
+        p
+        for p in (
+            child_text(document, "TYPE_OF_DOCUMENT"),
+            child_text(document, "TYPE_OF_DOCUMENT2"),
+        )
+        if p
     )
     if not number:
         return
     prop = "passportNumber" if _PASSPORT.search(kind) else "idNumber"
     entity.add(prop, number)
-    country = _text(document, "ISSUING_COUNTRY") or _text(document, "COUNTRY_OF_ISSUE")
+    country = child_text(document, "ISSUING_COUNTRY") or child_text(document, "COUNTRY_OF_ISSUE")
     entity.add("country", country)
     details = [f"{kind or 'Document'} {number}"]
     if country:
         details.append(f"issued by {country}")
-    city, issued = _text(document, "CITY_OF_ISSUE"), _text(document, "DATE_OF_ISSUE")
+    city, issued = child_text(document, "CITY_OF_ISSUE"), child_text(document, "DATE_OF_ISSUE")
     if city:
         details.append(f"in {city}")
     if issued:
         details.append(f"on {issued}")
-    note = _text(document, "NOTE")
+    note = child_text(document, "NOTE")
     if note:
         details.append(f"({note})")
     if len(details) > 1:
         entity.add("notes", " ".join(details))
 
 
-def _line(element: etree._Element) -> int | None:
-    line = element.sourceline
-    return line if isinstance(line, int) else None
-
-
-def _text(element: etree._Element, tag: str) -> str | None:
-    child = element.find(tag)
-    if child is None or child.text is None:
-        return None
-    value = _SPACES.sub(" ", child.text).strip()
-    return value or None
-
-
 def _values(element: etree._Element, tag: str) -> list[str]:
-    out: list[str] = []
-    for child in element.iterfind(f"{tag}/VALUE"):
-        if child.text:
-            value = _SPACES.sub(" ", child.text).strip()
-            if value:
-                out.append(value)
-    return out
+    """Return the cleaned, non-empty texts of ``tag/VALUE`` children (TITLE, NATIONALITY ...)."""
+    values = (clean_text(child.text) for child in element.iterfind(f"{tag}/VALUE"))
+    return [value for value in values if value]
 
 
 #: The module's source, registered in ``screenwise.sources``.

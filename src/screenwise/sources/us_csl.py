@@ -50,8 +50,8 @@ from followthemoney import ValueEntity
 
 from screenwise.entities import make_entity
 from screenwise.errors import ListParseError
-from screenwise.sources.base import ParsedList, hash_contents
-from screenwise.sources.files import decode_utf8, iter_csv_dicts, read_bytes
+from screenwise.sources.base import ParsedList, parse_single_file
+from screenwise.sources.files import decode_utf8, iter_csv_dicts
 
 __all__ = ["US_TRADE_CSL", "UsCslSource", "parse_csl_csv"]
 
@@ -235,20 +235,14 @@ class UsCslSource:
                 a missing column, an unknown ``type``, a row without ``_id`` or name,
                 rows of one ``_id`` with conflicting types, or unreadable content.
         """
-        path = files.get("csv")
-        if path is None:
-            raise ListParseError("us_trade_csl", "no CSV file given (role 'csv')")
-        data = read_bytes(path)
-        entities = parse_csl_csv(decode_utf8(data, path), path)
-        return ParsedList(
-            list_id=LIST_ID,
-            entities=entities,
-            content_hash=hash_contents([data]),
-            published=published,
-            source=str(path),
-            format="csl-csv",
-            files={"csv": str(path)},
+        return parse_single_file(
+            LIST_ID, files, "csv", format_name="csl-csv", parse=_parse_content, published=published
         )
+
+
+def _parse_content(data: bytes, name: str) -> tuple[None, list[ValueEntity]]:
+    """Decode and parse the CSV; the CSL states no publication date of its own."""
+    return None, parse_csl_csv(decode_utf8(data, name), name)
 
 
 def parse_csl_csv(text: str, path: str | Path) -> list[ValueEntity]:

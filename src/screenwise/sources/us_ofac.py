@@ -10,6 +10,13 @@ OFAC publishes each list in three formats, all supported here:
 * classic XML ``sdn.xml``/``consolidated.xml`` (role ``xml``, ``sdnList`` schema);
 * Enhanced XML ``SDN_ENHANCED.ZIP``/``CONS_ENHANCED.ZIP`` or the XML inside (``enhanced``).
 
+This module holds what is common to the formats - the two lists' :class:`OfacSource`
+definitions (:data:`SDN`, :data:`CONS`), recognising a file's role by name or content, and
+choosing the parser - plus the legacy CSV set, the one format spread over several files.
+The two XML formats, one self-contained document each, are parsed in
+:mod:`screenwise.sources.us_ofac_xml`; facts shared by all three (remarks, labelled
+identifiers, vessel data, countries) in :mod:`screenwise.sources.ofac_remarks`.
+
 Every format gives the same entities: id ``<list id>-<ent_num>``; schema from the SDN type
 (``individual`` -> Person, ``vessel`` -> Vessel, ``aircraft`` -> Airplane, ``-0-``/``Entity``
 -> Organization); names with their kind (primary ``name``; a.k.a./n.k.a. -> ``alias``,
@@ -37,27 +44,19 @@ from __future__ import annotations
 import csv
 import logging
 import re
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from followthemoney import ValueEntity
-from lxml import etree
 
 from screenwise.entities import make_entity
 from screenwise.errors import ListParseError
 from screenwise.sources.base import ParsedList, hash_contents
-from screenwise.sources.files import decode_utf8, describe, iter_csv_rows, read_bytes
-from screenwise.sources.ofac_remarks import (
-    add_value,
-    apply_labelled,
-    apply_remarks,
-    clean_country,
-    parse_ofac_dates,
-)
-from screenwise.sources.xmlsafe import localname, parse_xml
+from screenwise.sources.files import decode_utf8, iter_csv_rows, read_bytes
+from screenwise.sources.ofac_remarks import add_value, add_vessel, apply_remarks, clean_country
+from screenwise.sources.us_ofac_xml import parse_enhanced_xml, parse_sdn_xml
 
 __all__ = ["CONS", "ROLE_ORDER", "SDN", "OfacSource"]
 
@@ -102,22 +101,11 @@ _CSV_SCHEMA = {
     "aircraft": "Airplane",
     _NULL: "Organization",
 }
-_XML_SCHEMA = {
-    "individual": "Person",
-    "entity": "Organization",
-    "vessel": "Vessel",
-    "aircraft": "Airplane",
-}
 _ALT_PROPS = {"aka": "alias", "nka": "alias", "fka": "previousName"}
-_XML_ALIAS_PROPS = {"a.k.a.": "alias", "n.k.a.": "alias", "f.k.a.": "previousName"}
 _DATE_SUFFIX = re.compile(r"[-_ .]?\d{4}-?\d{2}-?\d{2}$")
 _BASE_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
-
-
-def _line(element: etree._Element) -> int | None:
-    """Return an element's 1-based source line (None when lxml does not know it)."""
-    line = getattr(element, "sourceline", None)
-    return line if isinstance(line, int) else None
+_PUBLISHER = "U.S. Department of the Treasury, Office of Foreign Assets Control"
+_SPEC_URL = "https://ofac.treasury.gov/sdn-list-data-formats-data-schemas"
 
 
 def _null(value: str) -> str | None:
@@ -218,9 +206,11 @@ class OfacSource:
                 "(legacy CSV set, classic XML or Enhanced XML)",
             )
         if "xml" in paths:
-            return _parse_xml(self, paths["xml"], published)
+            return parse_sdn_xml(self.list_id, paths["xml"], published)
         if "enhanced" in paths:
-            return _parse_enhanced(self, paths["enhanced"], published)
+            return parse_enhanced_xml(
+                self.list_id, paths["enhanced"], self.stems["enhanced"], published
+            )
         if "primary" not in paths:
             missing = ", ".join(f"{r}={p.name}" for r, p in paths.items())
             raise ListParseError(missing, "companion files given without the primary file")
@@ -347,49 +337,22 @@ def _parse_csv(source: OfacSource, paths: dict[str, Path], published: date | Non
     alts: dict[str, list[tuple[str, str]]] = {}
     adds: dict[str, list[tuple[str, str | None]]] = {}
     if "comments" in paths:
-        orphans: dict[str, int] = {}
-        path = paths["comments"]
-        for line, row in iter_csv_rows(texts["comments"], path, columns=COMMENTS_COLUMNS):
-            ent = _ent_num(row[0], path, line)
-            if ent not in rows:
-                orphans.setdefault(ent, line)
-                continue
+        for ent, row in _companion_rows(
+            paths["comments"], texts["comments"], COMMENTS_COLUMNS, rows, warnings
+        ):
             extra_remarks.setdefault(ent, []).append(row[1])
-        _warn_orphans(warnings, path, orphans)
     if "alt" in paths:
-        orphans = {}
-        path = paths["alt"]
-        for line, row in iter_csv_rows(texts["alt"], path, columns=ALT_COLUMNS):
-            ent = _ent_num(row[0], path, line)
-            alt_type = row[2].strip()
-            prop = _ALT_PROPS.get(alt_type)
-            if prop is None:
-                raise ListParseError(
-                    str(path),
-                    f"unknown value {alt_type!r} (expected aka, fka or nka)",
-                    line=line,
-                    record=ent,
-                    field="alt_type",
-                )
-            if ent not in rows:
-                orphans.setdefault(ent, line)
-                continue
+        for ent, row in _companion_rows(
+            paths["alt"], texts["alt"], ALT_COLUMNS, rows, warnings, check=_check_alt_type
+        ):
             name = _null(row[3])
             if name is not None:
-                alts.setdefault(ent, []).append((prop, name))
-        _warn_orphans(warnings, path, orphans)
+                alts.setdefault(ent, []).append((_ALT_PROPS[row[2].strip()], name))
     if "add" in paths:
-        orphans = {}
-        path = paths["add"]
-        for line, row in iter_csv_rows(texts["add"], path, columns=ADD_COLUMNS):
-            ent = _ent_num(row[0], path, line)
-            if ent not in rows:
-                orphans.setdefault(ent, line)
-                continue
+        for ent, row in _companion_rows(paths["add"], texts["add"], ADD_COLUMNS, rows, warnings):
             parts = [p for p in (_null(row[2]), _null(row[3]), _null(row[4])) if p]
             full = ", ".join(parts) if parts else ""
             adds.setdefault(ent, []).append((full, _null(row[4])))
-        _warn_orphans(warnings, path, orphans)
         without = len(rows) - len(adds)
         if without > STALE_TOLERANCE:
             warnings.append(
@@ -435,6 +398,45 @@ def _parse_csv(source: OfacSource, paths: dict[str, Path], published: date | Non
     )
 
 
+def _companion_rows(
+    path: Path,
+    text: str,
+    columns: tuple[str, ...],
+    primary: Mapping[str, object],
+    warnings: list[str],
+    check: Callable[[Path, int, str, list[str]], None] | None = None,
+) -> Iterator[tuple[str, list[str]]]:
+    """Yield ``(ent_num, fields)`` of a companion file's rows whose entry is in ``primary``.
+
+    Every row is checked first (its ``ent_num``, then ``check``), so a malformed row is an
+    error even when its entry is absent; rows of absent entries are then left out and
+    reported in ``warnings`` once the file has been read.
+    """
+    orphans: dict[str, int] = {}
+    for line, row in iter_csv_rows(text, path, columns=columns):
+        ent = _ent_num(row[0], path, line)
+        if check is not None:
+            check(path, line, ent, row)
+        if ent not in primary:
+            orphans.setdefault(ent, line)
+            continue
+        yield ent, row
+    _warn_orphans(warnings, path, orphans)
+
+
+def _check_alt_type(path: Path, line: int, ent: str, row: list[str]) -> None:
+    """Refuse an ``alt_type`` other than aka, fka or nka."""
+    alt_type = row[2].strip()
+    if alt_type not in _ALT_PROPS:
+        raise ListParseError(
+            str(path),
+            f"unknown value {alt_type!r} (expected aka, fka or nka)",
+            line=line,
+            record=ent,
+            field="alt_type",
+        )
+
+
 def _warn_orphans(warnings: list[str], path: Path, orphans: dict[str, int]) -> None:
     if not orphans:
         return
@@ -468,366 +470,39 @@ def _csv_entity(list_id: str, ent: str, row: list[str], remarks: str) -> ValueEn
         add_value(entity, "title", title)
         add_value(entity, "position", title)
     if schema == "Vessel":
-        _add_vessel(entity, row[5], row[6], row[7], row[8], row[9], row[10])
+        add_vessel(entity, row[5], row[6], row[7], row[8], row[9], row[10])
     apply_remarks(entity, remarks)
     return entity
 
 
-def _add_vessel(
-    entity: ValueEntity,
-    call_sign: str | None,
-    vessel_type: str | None,
-    tonnage: str | None,
-    grt: str | None,
-    flag: str | None,
-    owner: str | None,
-) -> None:
-    add_value(entity, "callSign", call_sign)
-    add_value(entity, "type", vessel_type)
-    add_value(entity, "tonnage", tonnage)
-    add_value(entity, "grossRegisteredTonnage", grt)
-    if flag and _null(flag):
-        add_value(entity, "flag", clean_country(flag))
-    if owner and _null(owner):
-        add_value(entity, "notes", f"Vessel owner: {owner.strip()}")
-
-
-# -- classic XML (sdnList) ----------------------------------------------------------------
-
-
-def _read_xml(path: Path, member: str | None = None) -> tuple[bytes, str, etree._Element]:
-    data = read_bytes(path, member=member)
-    name = str(path)
-    return data, name, parse_xml(data, name)
-
-
-def _parse_us_date(text: str | None, name: str, line: int | None, tag: str) -> date | None:
-    if not text or not text.strip():
-        return None
-    value = text.strip()
-    for fmt in ("%m/%d/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ListParseError(name, f"not a date: {value!r}", line=line, field=tag)
-
-
-def _published(
-    stated: date | None, given: date | None, name: str, warnings: list[str]
-) -> date | None:
-    if stated and given and stated != given:
-        warnings.append(
-            f"{name}: the file states publication date {stated}, not {given}; using {stated}"
-        )
-    return stated or given
-
-
-def _parse_xml(source: OfacSource, path: Path, published: date | None) -> ParsedList:
-    data, name, root = _read_xml(path)
-    if localname(root) != "sdnList":
-        raise ListParseError(
-            name, f"not an OFAC sdnList document (root element {localname(root)!r})", line=1
-        )
-    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
-    warnings: list[str] = []
-    info = root.find(f"{ns}publshInformation")
-    stated = None
-    stated_count = None
-    if info is not None:
-        date_el = info.find(f"{ns}Publish_Date")
-        if date_el is not None:
-            stated = _parse_us_date(date_el.text, name, _line(date_el), "Publish_Date")
-        count_text = info.findtext(f"{ns}Record_Count")
-        stated_count = int(count_text) if count_text and count_text.strip().isdigit() else None
-    entities: list[ValueEntity] = []
-    seen: set[str] = set()
-    for entry in root.iterchildren(f"{ns}sdnEntry"):
-        entity = _xml_entity(source.list_id, entry, ns, name)
-        if entity.id in seen:
-            raise ListParseError(
-                name, "duplicate uid", line=_line(entry), record=entity.id, field="uid"
-            )
-        seen.add(entity.id or "")
-        entities.append(entity)
-    if stated_count is not None and stated_count != len(entities):
-        warnings.append(
-            f"{name}: Record_Count states {stated_count} entries, the file holds {len(entities)}"
-        )
-    return ParsedList(
-        list_id=source.list_id,
-        entities=entities,
-        content_hash=hash_contents([data]),
-        published=_published(stated, published, name, warnings),
-        source=str(path),
-        format="ofac-xml",
-        files={"xml": str(path)},
-        warnings=warnings,
-        complete=True,
-    )
-
-
-def _xml_entity(list_id: str, entry: etree._Element, ns: str, name: str) -> ValueEntity:
-    line = _line(entry)
-    uid = (entry.findtext(f"{ns}uid") or "").strip()
-    if not uid.isdigit():
-        raise ListParseError(name, f"missing or non-integer uid {uid!r}", line=line, field="uid")
-    sdn_type = (entry.findtext(f"{ns}sdnType") or "").strip()
-    schema = _XML_SCHEMA.get(sdn_type.lower())
-    if schema is None:
-        raise ListParseError(
-            name,
-            f"unknown value {sdn_type!r} (expected Individual, Entity, Vessel or Aircraft)",
-            line=line,
-            record=uid,
-            field="sdnType",
-        )
-    entity = make_entity(list_id, uid, schema)
-    add_value(entity, "name", _xml_name(entry, ns))
-    add_value(entity, "topics", "sanction")
-    title = entry.findtext(f"{ns}title")
-    if title and schema == "Person":
-        add_value(entity, "title", title)
-        add_value(entity, "position", title)
-    for program in entry.iterfind(f"{ns}programList/{ns}program"):
-        add_value(entity, "program", program.text)
-    for aka in entry.iterfind(f"{ns}akaList/{ns}aka"):
-        weak = (aka.findtext(f"{ns}category") or "").strip().lower() == "weak"
-        kind = (aka.findtext(f"{ns}type") or "").strip().lower()
-        prop = "weakAlias" if weak else _XML_ALIAS_PROPS.get(kind, "alias")
-        add_value(entity, prop, _xml_name(aka, ns))
-    for address in entry.iterfind(f"{ns}addressList/{ns}address"):
-        tags = (
-            "address1",
-            "address2",
-            "address3",
-            "city",
-            "stateOrProvince",
-            "postalCode",
-            "country",
-        )
-        parts = [t for t in (address.findtext(f"{ns}{tag}") for tag in tags) if t and t.strip()]
-        add_value(entity, "address", ", ".join(p.strip() for p in parts))
-        add_value(entity, "country", clean_country(address.findtext(f"{ns}country") or ""))
-    for item in entry.iterfind(f"{ns}nationalityList/{ns}nationality"):
-        add_value(entity, "nationality", clean_country(item.findtext(f"{ns}country") or ""))
-    for item in entry.iterfind(f"{ns}citizenshipList/{ns}citizenship"):
-        add_value(entity, "citizenship", clean_country(item.findtext(f"{ns}country") or ""))
-    for item in entry.iterfind(f"{ns}dateOfBirthList/{ns}dateOfBirthItem"):
-        for iso in parse_ofac_dates(item.findtext(f"{ns}dateOfBirth") or ""):
-            add_value(entity, "birthDate", iso)
-    for item in entry.iterfind(f"{ns}placeOfBirthList/{ns}placeOfBirthItem"):
-        apply_labelled(entity, "place of birth", item.findtext(f"{ns}placeOfBirth") or "")
-    for item in entry.iterfind(f"{ns}idList/{ns}id"):
-        label = item.findtext(f"{ns}idType") or ""
-        number = item.findtext(f"{ns}idNumber") or ""
-        country = item.findtext(f"{ns}idCountry")
-        apply_labelled(entity, label, number, country=country, note_identifiers=True)
-    vessel = entry.find(f"{ns}vesselInfo")
-    if vessel is not None and schema == "Vessel":
-        _add_vessel(
-            entity,
-            vessel.findtext(f"{ns}callSign"),
-            vessel.findtext(f"{ns}vesselType"),
-            vessel.findtext(f"{ns}tonnage"),
-            vessel.findtext(f"{ns}grossRegisteredTonnage"),
-            vessel.findtext(f"{ns}vesselFlag"),
-            vessel.findtext(f"{ns}vesselOwner"),
-        )
-    apply_remarks(entity, entry.findtext(f"{ns}remarks"))
-    return entity
-
-
-def _xml_name(element: etree._Element, ns: str) -> str:
-    last = (element.findtext(f"{ns}lastName") or "").strip()
-    first = (element.findtext(f"{ns}firstName") or "").strip()
-    return f"{last}, {first}" if last and first else last or first
-
-
-# -- Enhanced XML -------------------------------------------------------------------------
-
-
-def _enhanced_member(path: Path, stem: str) -> str | None:
-    """Return the XML member to read from an Enhanced ZIP (None: the single member)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [i.filename for i in archive.infolist() if not i.is_dir()]
-    except (OSError, zipfile.BadZipFile):
-        return None  # not a zip, or a broken one: read_bytes reports it
-    if len(names) <= 1:
-        return None
-    wanted = f"{stem}.xml"
-    for member in names:
-        if member.rsplit("/", 1)[-1].lower() == wanted:
-            return member
-    return None
-
-
-def _parse_enhanced(source: OfacSource, path: Path, published: date | None) -> ParsedList:
-    member_name = _enhanced_member(path, source.stems["enhanced"])
-    data = read_bytes(path, member=member_name)
-    name = describe(path, member_name) if member_name else str(path)
-    root = parse_xml(data, name)
-    if localname(root) != "sanctionsData":
-        raise ListParseError(
-            name, f"not an OFAC Enhanced XML document (root {localname(root)!r})", line=1
-        )
-    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
-    warnings: list[str] = []
-    stated = None
-    as_of = root.find(f"{ns}publicationInfo/{ns}dataAsOf")
-    if as_of is not None:
-        stated = _parse_us_date(as_of.text, name, _line(as_of), "dataAsOf")
-    entities: list[ValueEntity] = []
-    seen: set[str] = set()
-    for element in root.iterfind(f"{ns}entities/{ns}entity"):
-        entity = _enhanced_entity(source.list_id, element, ns, name)
-        if entity.id in seen:
-            raise ListParseError(
-                name, "duplicate entity id", line=_line(element), record=entity.id, field="id"
-            )
-        seen.add(entity.id or "")
-        entities.append(entity)
-    return ParsedList(
-        list_id=source.list_id,
-        entities=entities,
-        content_hash=hash_contents([data]),
-        published=_published(stated, published, name, warnings),
-        source=str(path),
-        format="ofac-enhanced-xml",
-        files={"enhanced": str(path)},
-        warnings=warnings,
-        complete=True,
-    )
-
-
-def _enhanced_entity(list_id: str, element: etree._Element, ns: str, name: str) -> ValueEntity:
-    line = _line(element)
-    uid = (element.get("id") or "").strip()
-    if not uid.isdigit():
-        raise ListParseError(
-            name, f"missing or non-integer entity id {uid!r}", line=line, field="id"
-        )
-    entity_type = (element.findtext(f"{ns}generalInfo/{ns}entityType") or "").strip()
-    schema = _XML_SCHEMA.get(entity_type.lower())
-    if schema is None:
-        raise ListParseError(
-            name,
-            f"unknown value {entity_type!r} (expected Individual, Entity, Vessel or Aircraft)",
-            line=line,
-            record=uid,
-            field="entityType",
-        )
-    entity = make_entity(list_id, uid, schema)
-    add_value(entity, "topics", "sanction")
-    listed = [
-        item.get("datePublished", "")
-        for item in element.iterfind(f"{ns}sanctionsLists/{ns}sanctionsList")
-    ]
-    listed = [d[:10] for d in listed if len(d) >= 10]
-    if listed:
-        add_value(entity, "createdAt", min(listed))
-    for program in element.iterfind(f"{ns}sanctionsPrograms/{ns}sanctionsProgram"):
-        add_value(entity, "program", program.text)
-    for name_el in element.iterfind(f"{ns}names/{ns}name"):
-        _enhanced_name(entity, name_el, ns)
-    for address in element.iterfind(f"{ns}addresses/{ns}address"):
-        country = address.findtext(f"{ns}country")
-        parts = [
-            (part.findtext(f"{ns}type") or "", (part.findtext(f"{ns}value") or "").strip())
-            for part in address.iterfind(
-                f"{ns}translations/{ns}translation/{ns}addressParts/{ns}addressPart"
-            )
-        ]
-        parts.sort(key=lambda p: _ADDRESS_ORDER.get(p[0].upper(), 99))
-        values = [v for _, v in parts if v]
-        if country and country.strip():
-            values.append(country.strip())
-        add_value(entity, "address", ", ".join(values))
-        add_value(entity, "country", clean_country(country or ""))
-    for feature in element.iterfind(f"{ns}features/{ns}feature"):
-        label = feature.findtext(f"{ns}type") or ""
-        value = (feature.findtext(f"{ns}value") or "").strip()
-        if not value:
-            value = _enhanced_date_text(feature, ns)
-        apply_labelled(entity, label, value)
-    for doc in element.iterfind(f"{ns}identityDocuments/{ns}identityDocument"):
-        apply_labelled(
-            entity,
-            doc.findtext(f"{ns}type") or "",
-            doc.findtext(f"{ns}documentNumber") or "",
-            country=doc.findtext(f"{ns}issuingCountry"),
-            note_identifiers=True,
-        )
-    for relation in element.iterfind(f"{ns}relationships/{ns}relationship"):
-        related = (relation.findtext(f"{ns}relatedEntity") or "").strip()
-        if related:
-            add_value(entity, "notes", f"Linked To: {related}")
-    apply_remarks(entity, element.findtext(f"{ns}generalInfo/{ns}remarks"))
-    return entity
-
-
-_ADDRESS_ORDER = {
-    "ADDRESS1": 1,
-    "ADDRESS2": 2,
-    "ADDRESS3": 3,
-    "CITY": 4,
-    "STATE/PROVINCE": 5,
-    "POSTAL CODE": 6,
-    "REGION": 7,
-}
-
-
-def _enhanced_date_text(feature: etree._Element, ns: str) -> str:
-    """Return a date expression for a feature that publishes only a ``valueDate``."""
-    begin = feature.findtext(f"{ns}valueDate/{ns}fromDateBegin") or ""
-    end = feature.findtext(f"{ns}valueDate/{ns}toDateEnd") or ""
-    if not begin:
-        return ""
-    if begin == end or not end:
-        return begin[:10]
-    if begin[4:10] == "-01-01" and end[4:10] == "-12-31":
-        return begin[:4] if begin[:4] == end[:4] else f"{begin[:4]} to {end[:4]}"
-    return f"{begin[:10]} to {end[:10]}"
-
-
-def _enhanced_name(entity: ValueEntity, element: etree._Element, ns: str) -> None:
-    primary = (element.findtext(f"{ns}isPrimary") or "").strip() == "true"
-    weak = (element.findtext(f"{ns}isLowQuality") or "").strip() == "true"
-    alias_type = (element.findtext(f"{ns}aliasType") or "").strip().lower()
-    if weak:
-        prop = "weakAlias"
-    elif primary:
-        prop = "name"
-    else:
-        prop = _XML_ALIAS_PROPS.get(alias_type, "alias")
-    for translation in element.iterfind(f"{ns}translations/{ns}translation"):
-        full = translation.findtext(f"{ns}formattedFullName") or ""
-        if not full.strip():
-            last = translation.findtext(f"{ns}formattedLastName") or ""
-            first = translation.findtext(f"{ns}formattedFirstName") or ""
-            full = f"{last.strip()}, {first.strip()}" if last.strip() and first.strip() else last
-        is_primary = (translation.findtext(f"{ns}isPrimary") or "").strip() == "true"
-        # Non-Latin originals of the primary name are kept as aliases (entities.py rule).
-        add_value(entity, prop if (is_primary or prop != "name") else "alias", full)
-
-
 # -- the two lists ------------------------------------------------------------------------
 
-SDN = OfacSource(
-    list_id="us_ofac_sdn",
-    title="OFAC Specially Designated Nationals and Blocked Persons List (SDN)",
-    publisher="U.S. Department of the Treasury, Office of Foreign Assets Control",
-    urls={
-        "primary": _BASE_URL + "SDN.CSV",
-        "alt": _BASE_URL + "ALT.CSV",
-        "add": _BASE_URL + "ADD.CSV",
-        "comments": _BASE_URL + "SDN_COMMENTS.CSV",
-        "xml": _BASE_URL + "SDN.XML",
-        "enhanced": _BASE_URL + "SDN_ENHANCED.ZIP",
-    },
-    spec_url="https://ofac.treasury.gov/sdn-list-data-formats-data-schemas",
-    stems={
+
+def _ofac_list(
+    list_id: str, title: str, stems: dict[str, str], enhanced_label: str, *, is_default: bool
+) -> OfacSource:
+    """Return an OFAC list whose download URLs are its published file names, upper case."""
+    urls = {
+        role: _BASE_URL + f"{stem}.{_ROLE_EXTENSIONS[role][0]}".upper()
+        for role, stem in stems.items()
+    }
+    return OfacSource(
+        list_id=list_id,
+        title=title,
+        publisher=_PUBLISHER,
+        urls=urls,
+        spec_url=_SPEC_URL,
+        stems=stems,
+        enhanced_label=enhanced_label,
+        is_default=is_default,
+    )
+
+
+#: The SDN list; ``stems`` are the published file names by role, lower case.
+SDN = _ofac_list(
+    "us_ofac_sdn",
+    "OFAC Specially Designated Nationals and Blocked Persons List (SDN)",
+    {
         "primary": "sdn",
         "alt": "alt",
         "add": "add",
@@ -835,24 +510,15 @@ SDN = OfacSource(
         "xml": "sdn",
         "enhanced": "sdn_enhanced",
     },
-    enhanced_label="SDN List",
+    "SDN List",
     is_default=True,
 )
 
-CONS = OfacSource(
-    list_id="us_ofac_cons",
-    title="OFAC Consolidated Sanctions List (non-SDN lists)",
-    publisher="U.S. Department of the Treasury, Office of Foreign Assets Control",
-    urls={
-        "primary": _BASE_URL + "CONS_PRIM.CSV",
-        "alt": _BASE_URL + "CONS_ALT.CSV",
-        "add": _BASE_URL + "CONS_ADD.CSV",
-        "comments": _BASE_URL + "CONS_COMMENTS.CSV",
-        "xml": _BASE_URL + "CONSOLIDATED.XML",
-        "enhanced": _BASE_URL + "CONS_ENHANCED.ZIP",
-    },
-    spec_url="https://ofac.treasury.gov/sdn-list-data-formats-data-schemas",
-    stems={
+#: The Consolidated (non-SDN) list.
+CONS = _ofac_list(
+    "us_ofac_cons",
+    "OFAC Consolidated Sanctions List (non-SDN lists)",
+    {
         "primary": "cons_prim",
         "alt": "cons_alt",
         "add": "cons_add",
@@ -860,5 +526,6 @@ CONS = OfacSource(
         "xml": "consolidated",
         "enhanced": "cons_enhanced",
     },
-    enhanced_label="Consolidated List",
+    "Consolidated List",
+    is_default=False,
 )

@@ -15,6 +15,10 @@ List files arrive from the network, so XML is parsed defensively:
 
 Syntax errors become :class:`~screenwise.errors.ListParseError` naming the file and line.
 
+The module also holds the small element helpers every XML list parser shares: the local
+name and namespace of a tag, an element's source line for error messages, white-space
+cleaned child text, and an ISO date attribute read with a located error.
+
 Source: OWASP "XML External Entity Prevention Cheat Sheet"; lxml ``XMLParser`` options
 (https://lxml.de/api/lxml.etree.XMLParser-class.html).
 """
@@ -23,15 +27,37 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date
+from typing import Any
 
 from lxml import etree
 
 from screenwise.errors import ListParseError
 
-__all__ = ["iter_elements", "localname", "make_parser", "parse_xml"]
+__all__ = [
+    "child_text",
+    "clean_text",
+    "date_attribute",
+    "iter_elements",
+    "localname",
+    "make_parser",
+    "namespace_prefix",
+    "parse_xml",
+    "sourceline",
+]
 
 _BOMS = (b"\xef\xbb\xbf",)
 _PROLOG_SCAN_BYTES = 65536
+#: The hardening options shared by :func:`make_parser` and :func:`iter_elements`.
+_SAFE_OPTIONS: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
 
 
 def make_parser() -> etree.XMLParser:
@@ -40,15 +66,7 @@ def make_parser() -> etree.XMLParser:
     Returns:
         An ``lxml.etree.XMLParser``; parsers are not thread-safe, so each call makes one.
     """
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(**_SAFE_OPTIONS)
 
 
 def parse_xml(data: bytes, name: str) -> etree._Element:
@@ -94,17 +112,7 @@ def iter_elements(data: bytes, name: str, tag: str | tuple[str, ...]) -> Iterato
     """
     _check_prolog(data[:_PROLOG_SCAN_BYTES], name)
     tags = (tag,) if isinstance(tag, str) else tag
-    context = etree.iterparse(
-        io.BytesIO(data),
-        events=("end",),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    context = etree.iterparse(io.BytesIO(data), events=("end",), **_SAFE_OPTIONS)
     checked = False
     try:
         for _event, element in context:
@@ -129,6 +137,76 @@ def localname(element: etree._Element) -> str:
     if not isinstance(tag, str):  # comment or processing instruction
         return ""
     return tag.rsplit("}", 1)[-1]
+
+
+def namespace_prefix(element: etree._Element) -> str:
+    """Return the ``{namespace}`` prefix of an element's tag, or ``""`` when it has none.
+
+    Prepend it to local names in ``find``/``iterfind`` paths of a namespaced document.
+    """
+    tag = element.tag
+    if not isinstance(tag, str) or not tag.startswith("{"):
+        return ""
+    return tag[: tag.index("}") + 1]
+
+
+def sourceline(element: etree._Element) -> int | None:
+    """Return an element's 1-based line in the source document (None when lxml lost it)."""
+    line = element.sourceline
+    return line if isinstance(line, int) else None
+
+
+def clean_text(value: str | None) -> str | None:
+    """Collapse every run of white space to one space and strip the ends.
+
+    Args:
+        value: element text or an attribute value as published.
+
+    Returns:
+        The cleaned text; None for None, empty or all-white-space input.
+    """
+    if value is None:
+        return None
+    return " ".join(value.split()) or None
+
+
+def child_text(element: etree._Element, path: str) -> str | None:
+    """Return the cleaned text (:func:`clean_text`) of the first child matching ``path``.
+
+    Returns:
+        None when there is no such child or its text is empty or white space.
+    """
+    return clean_text(element.findtext(path))
+
+
+def date_attribute(element: etree._Element, attribute: str, name: str) -> date | None:
+    """Return the date part of an ISO 8601 date or date-time attribute.
+
+    Args:
+        element: the element carrying the attribute (e.g. a list's root element).
+        attribute: attribute name, e.g. ``dateGenerated`` or ``generationDate``.
+        name: file name used in the error message.
+
+    Returns:
+        The date of the first ten characters (``2026-02-27T10:00:00Z`` -> 2026-02-27);
+        None when the attribute is absent or empty.
+
+    Raises:
+        ListParseError: naming file, line and the attribute as field when the value does
+            not start with an ISO date.
+    """
+    value = element.get(attribute)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ListParseError(
+            name,
+            f"{attribute} {value!r} is not an ISO date",
+            line=sourceline(element),
+            field=attribute,
+        ) from None
 
 
 # -- internals --------------------------------------------------------------------------
