@@ -162,3 +162,40 @@ class RateLimitError(ScreenwiseError):
 
     status = 429
     exit_code = 2
+
+
+class StoreError(ScreenwiseError):
+    """The store cannot be opened or written (bad URL, missing driver, unreachable server,
+    a file that is not a database, a store that does not exist yet).
+
+    Args:
+        url: the store's SQLAlchemy URL; any password in it is masked in the message.
+        reason: what went wrong, e.g. the driver's message.
+    """
+
+    status = 503
+    exit_code = 8
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = mask_url(url)
+        self.reason = reason
+        super().__init__(f"store {self.url}: {reason}")
+
+
+def mask_url(url: str) -> str:
+    """Return a database URL with its password replaced by ``***``.
+
+    Works on malformed URLs too (only the ``scheme://user:password@`` part is touched).
+
+    Example:
+        >>> mask_url("postgresql+psycopg://u:secret@db/screenwise")
+        'postgresql+psycopg://u:***@db/screenwise'
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"

@@ -37,7 +37,13 @@ from screenwise.sources import FTM_KEY
 from screenwise.sources.base import ParsedList, Source, hash_contents
 from screenwise.sources.discover import SkippedFile, VersionSet, discover
 from screenwise.sources.fetch import fetch_source
-from screenwise.store.versions import ListStore, LoadResult
+from screenwise.store.versions import (
+    DROP_WARN_RATIO,
+    ListStore,
+    ListVersion,
+    LoadResult,
+    activation_hint,
+)
 
 __all__ = [
     "LoadReport",
@@ -70,11 +76,14 @@ class LoadReport(list[LoadResult]):
     def __init__(self, results: Iterable[LoadResult] = (), skipped: Iterable[SkippedFile] = ()):
         super().__init__(results)
         self.skipped: list[SkippedFile] = list(skipped)
+        #: Paths given to :func:`load_paths` that yielded no list version set at all
+        #: (only unknown, empty or filtered-out files): the load did nothing for them.
+        self.unloaded: list[Path] = []
 
     @property
     def ok(self) -> bool:
-        """True when no version set failed or was rejected."""
-        return all(result.ok for result in self)
+        """True when no version set failed or was rejected and every path gave a list."""
+        return all(result.ok for result in self) and not self.unloaded
 
 
 def load_paths(
@@ -86,6 +95,7 @@ def load_paths(
     force: bool = False,
     sources: Mapping[str, Source] | None = None,
     progress: Progress | None = None,
+    warn_drop: float = DROP_WARN_RATIO,
 ) -> LoadReport:
     """Discover, parse and load every list version found under ``paths``.
 
@@ -99,10 +109,13 @@ def load_paths(
         force: promote even over the sanity checks (see :meth:`ListStore.load`).
         sources: list id -> Source; default :data:`screenwise.sources.SOURCES`.
         progress: called with a line of text before each parse and load.
+        warn_drop: share of the previously active version's entities a promoted version
+            may remove before its result carries a warning (see :meth:`ListStore.load`).
 
     Returns:
         A :class:`LoadReport`: one result per version set (``failed`` when the set could
-        not be parsed, with the error message as ``reason``) and the skipped files.
+        not be parsed, with the error message as ``reason``), the skipped files, and the
+        given paths that yielded no version set (``unloaded``).
 
     Raises:
         NotFoundError: when ``list_id`` is not a known list.
@@ -115,11 +128,17 @@ def load_paths(
     if list_id is not None and list_id not in sources and FTM_KEY in sources:
         # FtM files carry no list of their own: the user names it.
         registry_id, ftm_list_id = FTM_KEY, list_id
+    given = [Path(p) for p in paths]
     try:
-        found = discover(paths, sources, list_id=registry_id)
+        asked = list_id
+        if ftm_list_id is not None:
+            asked = f"{list_id} (not a registered list: it only names FtM JSON files' list)"
+        found = discover(given, sources, list_id=registry_id, asked=asked)
     except KeyError as exc:
         raise NotFoundError(str(exc.args[0])) from None
     report = LoadReport(skipped=found.skipped)
+    used = [path for version_set in found.sets for path in version_set.files.values()]
+    report.unloaded = [p for p in given if not any(_within(u, p) for u in used)]
     by_list: dict[str, list[VersionSet]] = defaultdict(list)
     for version_set in found.sets:
         by_list[version_set.list_id].append(version_set)
@@ -132,9 +151,15 @@ def load_paths(
                 force=force,
                 progress=progress,
                 ftm_list_id=ftm_list_id if key == FTM_KEY else None,
+                warn_drop=warn_drop,
             )
         )
     return report
+
+
+def _within(path: Path, given: Path) -> bool:
+    """True when ``path`` is ``given`` or lies under the directory ``given``."""
+    return path == given or given in path.parents
 
 
 def _load_sets(
@@ -145,6 +170,7 @@ def _load_sets(
     force: bool,
     progress: Progress | None,
     ftm_list_id: str | None = None,
+    warn_drop: float = DROP_WARN_RATIO,
 ) -> list[LoadResult]:
     """Parse every set of one list, then load them oldest first."""
     parsed: list[tuple[int, VersionSet, ParsedList, float]] = []
@@ -155,18 +181,7 @@ def _load_sets(
         fingerprint = fingerprints[order] = files_fingerprint(version_set.files, ftm_list_id or "")
         known = None if force else store.find_by_files(fingerprint)
         if known is not None:
-            results.append(
-                LoadResult(
-                    known.list_id,
-                    "unchanged",
-                    f"same files already loaded as {known.version_id} ({known.status}); "
-                    "not parsed again",
-                    version=known,
-                    files={role: str(path) for role, path in version_set.files.items()},
-                    notes=list(version_set.notes),
-                    parse_s=time.perf_counter() - started,
-                )
-            )
+            results.append(_known_result(store, known, version_set, started))
             continue
         if progress:
             progress(f"parsing {version_set.describe()}")
@@ -204,11 +219,41 @@ def _load_sets(
     for order, version_set, parsed_list, parse_s in parsed:
         if progress:
             progress(f"loading {parsed_list.list_id} ({len(parsed_list.entities)} entities)")
-        result = store.load(parsed_list, force=force, files_sha256=fingerprints[order])
+        result = store.load(
+            parsed_list, force=force, files_sha256=fingerprints[order], warn_drop=warn_drop
+        )
         result.parse_s = parse_s
         result.notes = list(version_set.notes)
         results.append(result)
     return results
+
+
+def _known_result(
+    store: ListStore, known: ListVersion, version_set: VersionSet, started: float
+) -> LoadResult:
+    """The ``unchanged`` result of files already loaded, with how to activate them."""
+    reason = f"same files already loaded as {known.version_id} ({known.status}"
+    if not known.active and known.status_reason:
+        reason += f": {known.status_reason}"
+    reason += "); not parsed again"
+    if not known.active:
+        reason += f"; {activation_hint(known.version_id)}"
+    result = LoadResult(
+        known.list_id,
+        "unchanged",
+        reason,
+        version=known,
+        files={role: str(path) for role, path in version_set.files.items()},
+        notes=list(version_set.notes),
+        parse_s=time.perf_counter() - started,
+    )
+    try:
+        active = store.active_version(known.list_id)
+    except NotFoundError:
+        return result
+    result.previous_active = active.version_id
+    result.added, result.removed = store.id_changes(active.version_id, known.version_id)
+    return result
 
 
 def _apply_ftm_delta(store: ListStore, parsed: ParsedList) -> ParsedList:
@@ -286,6 +331,7 @@ def fetch_lists(
     force: bool = False,
     sources: Mapping[str, Source] | None = None,
     progress: Progress | None = None,
+    warn_drop: float = DROP_WARN_RATIO,
 ) -> LoadReport:
     """Download lists from their official URLs, then parse and load them.
 
@@ -302,6 +348,8 @@ def fetch_lists(
         force: promote even over the sanity checks.
         sources: list id -> Source; default :data:`screenwise.sources.SOURCES`.
         progress: called with a line of text before each download and load.
+        warn_drop: share of the previously active version's entities a promoted version
+            may remove before its result carries a warning.
 
     Returns:
         A :class:`LoadReport` with one result per list.
@@ -353,7 +401,7 @@ def fetch_lists(
         parsed.files = staged.urls()
         if progress:
             progress(f"loading {list_id} ({len(parsed.entities)} entities)")
-        result = store.load(parsed, force=force)
+        result = store.load(parsed, force=force, warn_drop=warn_drop)
         result.parse_s = time.perf_counter() - started
         report.append(result)
     return report

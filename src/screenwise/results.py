@@ -6,9 +6,14 @@ the same everywhere. Scores are floats in [0, 1].
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from screenwise.errors import QueryError
 
 #: How one name part of the query relates to the candidate's name.
 PartHow = Literal[
@@ -23,8 +28,96 @@ PartHow = Literal[
 ]
 
 
+#: A date qualifier as FtM writes it: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, optionally
+#: followed by a time (``1984-01-08T00:00:00Z``), which is dropped.
+_DATE_VALUE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T[0-9:.]*(?:Z|[+-]\d{2}:?\d{2})?)?)?)?")
+
+
+@cache
+def query_schemata() -> tuple[str, ...]:
+    """Return the FtM schemata a query may have, sorted.
+
+    Those related to a list schema (``screenwise.entities.LIST_SCHEMATA``) as ancestor or
+    descendant: the list schemata themselves, their parents (``Thing``, ``LegalEntity``,
+    ``Asset``...) and their children (``PublicBody``...), the same rule the yente-shaped
+    API applies. Source: FollowTheMoney schema model, https://followthemoney.tech/explorer/
+    """
+    from followthemoney import model
+
+    from screenwise.entities import LIST_SCHEMATA
+
+    listed = [model.get(name) for name in LIST_SCHEMATA]
+    return tuple(
+        sorted(
+            schema.name
+            for schema in model.schemata.values()
+            if any(other is not None and (schema.is_a(other) or other.is_a(schema)) for other in listed)
+        )
+    )
+
+
+@cache
+def _property_types() -> dict[str, str]:
+    """FtM property name -> type name (``date``, ``country``) across every schema."""
+    from followthemoney import model
+
+    types: dict[str, str] = {}
+    for schema in model.schemata.values():
+        for prop in schema.properties.values():
+            if prop.type.name in ("date", "country"):
+                types.setdefault(prop.name, prop.type.name)
+    return types
+
+
+def clean_query_date(value: str) -> str | None:
+    """Return a date qualifier as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or None.
+
+    A time after the day is dropped; a month or day that does not exist (``1984-13``,
+    ``1984-02-30``) gives None.
+
+    Example:
+        >>> clean_query_date("1984-01-08T00:00:00Z")
+        '1984-01-08'
+    """
+    found = _DATE_VALUE.fullmatch(value.strip())
+    if found is None:
+        return None
+    year, month, day = found.groups()
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return "-".join(part for part in (year, month, day) if part)
+
+
+def clean_query_country(value: str) -> str | None:
+    """Return the ISO 3166 code of a country code or name, lower case, or None.
+
+    Uses FollowTheMoney's country type (``registry.country``), which knows codes, names
+    and common variants (``Russia``, ``Russian Federation``, ``DPRK``, ``UK``); FtM's
+    supranational pseudo-codes (``zz`` global, ``eu``, ``un``) are not countries and give
+    None.
+    """
+    from followthemoney import registry
+    from rigour.territories import get_territory
+
+    code = registry.country.clean(value.strip())
+    if code is None:
+        return None
+    territory = get_territory(code)
+    if territory is None or territory.region == "Supranational":
+        return None
+    return str(code)
+
+
 class Query(BaseModel):
     """A screening query, shaped like a yente ``/match`` query (FtM entity example).
+
+    Built from any interface (CLI, API, customer file), a query is checked on creation:
+    the schema must be one of :func:`query_schemata`, every date-typed property
+    (``birthDate``...) a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date, and every
+    country-typed property (``country``, ``nationality``...) a country code or name,
+    which is replaced by its lower-case ISO 3166 code. Empty values are left alone.
 
     Attributes:
         id: caller's id for the query (echoed back), optional.
@@ -33,6 +126,10 @@ class Query(BaseModel):
         properties: FtM property name -> values, e.g. ``{"name": ["Kim Jong Un"],
             "birthDate": ["1984"], "nationality": ["kp"], "passportNumber": ["..."]}``.
         lists: list ids to screen against; None = every active list.
+
+    Raises:
+        QueryError: naming the field (``schema``, ``properties.birthDate``...) and the
+            value at fault, when the schema, a date or a country is not valid.
     """
 
     model_config = ConfigDict(populate_by_name=True)
@@ -41,6 +138,26 @@ class Query(BaseModel):
     schema_name: str = Field("LegalEntity", alias="schema")
     properties: dict[str, list[str]] = Field(default_factory=dict)
     lists: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _check_values(self) -> Query:
+        allowed = query_schemata()
+        if self.schema_name not in allowed:
+            folded = {name.lower(): name for name in allowed}
+            canonical = folded.get(self.schema_name.strip().lower())
+            if canonical is None:
+                raise QueryError(
+                    f"schema: {self.schema_name!r} is not a schema screenwise screens "
+                    f"(use one of {', '.join(allowed)})"
+                )
+            self.schema_name = canonical
+        types = _property_types()
+        for prop, values in self.properties.items():
+            kind = types.get(prop)
+            if kind is None:
+                continue
+            self.properties[prop] = [_clean_value(prop, kind, value) for value in values]
+        return self
 
     @property
     def names(self) -> list[str]:
@@ -75,6 +192,26 @@ class Query(BaseModel):
         if identifiers:
             props["idNumber"] = list(identifiers)
         return cls(id=id, schema=schema, properties=props, lists=lists)
+
+
+def _clean_value(prop: str, kind: str, value: str) -> str:
+    """Check one date or country value of a query; return its clean form."""
+    if not value.strip():
+        return value
+    if kind == "date":
+        cleaned = clean_query_date(value)
+        if cleaned is None:
+            raise QueryError(
+                f"properties.{prop}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
+            )
+        return cleaned
+    code = clean_query_country(value)
+    if code is None:
+        raise QueryError(
+            f"properties.{prop}: {value!r} is not a known country "
+            "(use an ISO 3166 alpha-2 code such as 'ru', or a country name)"
+        )
+    return code
 
 
 class FeatureResult(BaseModel):

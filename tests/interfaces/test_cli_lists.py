@@ -105,8 +105,13 @@ def test_table_output_names_files_and_reasons(run, lists_dir: Path) -> None:  # 
     assert "skipped" in result.output and "notes.txt" in result.output
 
     active = run("lists")
-    assert "us_ofac_sdn@2024-01-10#" in active.output
-    assert "us_ofac_sdn@2024-02-10#" not in active.output
+    table, _, newer = active.output.partition("us_ofac_sdn: 1 newer version not active:")
+    assert "us_ofac_sdn@2024-01-10#" in table
+    assert "us_ofac_sdn@2024-02-10#" not in table
+    # the stale list is visible: the newer version, why it is not active, how to activate it
+    assert "us_ofac_sdn@2024-02-10#" in newer
+    assert "(inactive, 3 entities, incomplete set): incomplete set" in newer
+    assert "screenwise lists activate us_ofac_sdn@2024-02-10#" in newer
 
 
 def test_active_versions_and_history(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -153,7 +153,9 @@ def test_unknown_ambiguous_and_missing_files_are_reported(tmp_path: Path) -> Non
     )
     assert found.sets == []
     reasons = {s.path.name: s.reason for s in found.skipped}
-    assert reasons["README.md"] == "not a file of any known list format"
+    assert reasons["README.md"].startswith(
+        "not a file of any known list format (first line: '# notes')"
+    )
     assert "claimed by several lists" in reasons["un.xml"]
     assert reasons["missing.csv"] == "no such file or directory"
 
@@ -169,3 +171,58 @@ def test_hidden_files_are_ignored_and_unknown_list_id_raises(tmp_path: Path) -> 
     assert discover([tmp_path], SOURCES).sets == []
     with pytest.raises(KeyError, match="nope"):
         discover([tmp_path], SOURCES, list_id="nope")
+
+
+class NamedUn:
+    """Recognises ``<UNLIST`` content anywhere, and a file named ``unlist.xml`` by name
+    alone when asked without content (as the real sources do for the publisher's names)."""
+
+    list_id = "named_un"
+    title = publisher = spec_url = "fake"
+
+    def __init__(self) -> None:
+        self.urls: dict[str, str] = {}
+
+    def identify(self, name: str, head: bytes) -> str | None:
+        if head.startswith(b"<UNLIST"):
+            return "xml"
+        return "xml" if name == "unlist.xml" and not head else None
+
+    def parse(self, files: dict[str, Path], *, published: date | None = None) -> ParsedList:
+        raise NotImplementedError
+
+
+def test_a_file_named_like_a_format_goes_to_its_parser_whatever_its_content(
+    tmp_path: Path,
+) -> None:
+    touch(tmp_path / "unlist.xml", b"<SOMETHING-ELSE/>")
+    touch(tmp_path / "other.xml", b"<SOMETHING-ELSE/>")
+    found = discover([tmp_path], {"named_un": NamedUn()})
+    assert [(s.list_id, sorted(s.files)) for s in found.sets] == [("named_un", ["xml"])]
+    assert found.sets[0].files["xml"].name == "unlist.xml"
+    assert found.sets[0].notes == [
+        "unlist.xml: content not recognised as named_un (xml); read as that format "
+        "because of its file name"
+    ]
+    assert [s.path.name for s in found.skipped] == ["other.xml"]
+
+
+def test_skip_reasons_name_the_list_filtered_out_and_empty_files(tmp_path: Path) -> None:
+    touch(tmp_path / "un.xml", b"<UNLIST/>")
+    touch(tmp_path / "unlist.xml", b"garbage")
+    touch(tmp_path / "empty.csv", b"")
+    found = discover(
+        [tmp_path],
+        {"fake_un": FakeSingle(), "named_un": NamedUn(), **SOURCES},
+        list_id="fake_sdn",
+        asked="fake_sdn",
+    )
+    assert found.sets == []
+    reasons = {s.path.name: s.reason for s in found.skipped}
+    assert reasons["un.xml"] == (
+        "a file of fake_un (xml), named_un (xml): not loaded because of --list-id fake_sdn"
+    )
+    assert reasons["unlist.xml"] == (
+        "named like a file of named_un (xml): not loaded because of --list-id fake_sdn"
+    )
+    assert reasons["empty.csv"] == "empty file (0 bytes): not a list file"

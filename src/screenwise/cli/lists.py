@@ -23,9 +23,22 @@ from rich.table import Table
 from screenwise.cli.main import AppContext, cli, console, emit_json, err_console, pass_app
 from screenwise.delta import default_base_version, diff_versions
 from screenwise.entities import NAME_PROPS
-from screenwise.errors import ListFetchError, ListParseError, NotFoundError, ValidationError
+from screenwise.errors import (
+    InputError,
+    ListFetchError,
+    ListParseError,
+    NotFoundError,
+    ValidationError,
+    mask_url,
+)
 from screenwise.ingest import LoadReport, Progress, fetch_lists, load_paths
-from screenwise.store.versions import ListVersion, LoadResult
+from screenwise.store.versions import (
+    DROP_WARN_RATIO,
+    ListOverview,
+    ListVersion,
+    LoadResult,
+    activation_hint,
+)
 
 #: Warnings shown per version in the table output (all of them with ``--json``).
 _WARNINGS_SHOWN = 5
@@ -51,21 +64,67 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else "undated"
 
 
-def _versions_table(title: str, versions: list[ListVersion], *, status: bool) -> Table:
+def _versions_table(
+    title: str,
+    versions: list[ListVersion],
+    *,
+    status: bool,
+    ages: dict[str, int | None] | None = None,
+) -> Table:
     """One row per version; the version id already carries the publication date."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("version (list@published#hash)", no_wrap=True, min_width=20)
+    width = max((len(v.version_id) for v in versions), default=20)
+    table.add_column("version (list@published#hash)", no_wrap=True, min_width=width)
     if status:
         table.add_column("status", min_width=8)
+    if ages is not None:
+        table.add_column("age", justify="right", no_wrap=True)
     table.add_column("entities", justify="right", min_width=6)
     table.add_column("by schema", min_width=18)
     table.add_column("files")
     for v in versions:
         files = "\n".join(sorted(v.files)) + ("" if v.complete else "\n(incomplete)")
         row = [v.version_id, v.status] if status else [v.version_id]
+        if ages is not None:
+            age = ages.get(v.version_id)
+            row.append("undated" if age is None else f"{age:,} days")
         row += [f"{v.entity_count:,}", _schemas(v.schema_counts), files]
         table.add_row(*row)
     return table
+
+
+def _render_overview(overview: list[ListOverview]) -> None:
+    """The active versions table, then per list what is newer but not active, and why."""
+    active = [o.active for o in overview if o.active is not None]
+    ages = {o.active.version_id: o.age_days for o in overview if o.active is not None}
+    console.print(_versions_table("active list versions", active, status=False, ages=ages))
+    console.print(
+        "age: days since the active version's publication date", style="dim", highlight=False
+    )
+    for item in overview:
+        if item.active is None:
+            console.print(
+                f"[red]{item.list_id}: no active version[/] (screening skips this list); "
+                "stored versions: `screenwise lists versions " + item.list_id + "`",
+                highlight=False,
+            )
+        if not item.newer:
+            continue
+        count = len(item.newer)
+        console.print(
+            f"[yellow]{item.list_id}: {count} newer version{'s' if count > 1 else ''} "
+            "not active:[/]",
+            highlight=False,
+        )
+        for v in item.newer:
+            why = v.status_reason or "no reason recorded"
+            console.print(
+                f"  {v.version_id} ({v.status}, {v.entity_count:,} entities"
+                f"{'' if v.complete else ', incomplete set'}): {why}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            console.print(f"    {activation_hint(v.version_id)}", highlight=False, soft_wrap=True)
 
 
 def _render_report(report: LoadReport) -> None:
@@ -84,15 +143,30 @@ def _render_report(report: LoadReport) -> None:
         if v is not None and not v.complete:
             files += " (incomplete: companion files missing)"
         console.print(f"  files: {files}", highlight=False)
-        console.print(f"  {r.reason}", highlight=False)
+        console.print(f"  {escape(r.reason)}", highlight=False, soft_wrap=True)
+        if v is not None:
+            console.print(f"  entities: {r.changes()}", highlight=False, soft_wrap=True)
+        if r.drop_warning:
+            console.print(
+                f"  [bold red]WARNING:[/] [bold]{escape(r.drop_warning)}[/]",
+                highlight=False,
+                soft_wrap=True,
+            )
         console.print(f"  time: parse {r.parse_s:.2f} s, store {r.store_s:.2f} s", highlight=False)
         lines = [f"note: {n}" for n in r.notes] + [f"warning: {w}" for w in r.warnings]
         for line in lines[:_WARNINGS_SHOWN]:
-            console.print(f"  {line}", highlight=False)
+            console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
         if len(lines) > _WARNINGS_SHOWN:
             console.print(f"  ... and {len(lines) - _WARNINGS_SHOWN} more (use --json)")
     for skipped in report.skipped:
-        console.print(f"[yellow]skipped[/] {skipped}", highlight=False)
+        console.print(f"[yellow]skipped[/] {escape(str(skipped))}", highlight=False, soft_wrap=True)
+    for path in report.unloaded:
+        console.print(
+            f"[bold red]nothing loaded from {escape(str(path))}[/]: no list file found there "
+            "(see the skipped lines above)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _style(result: LoadResult) -> str:
@@ -109,15 +183,20 @@ def _report_json(report: LoadReport) -> dict[str, object]:
     return {
         "results": [r.to_dict() for r in report],
         "skipped": [{"path": str(s.path), "reason": s.reason} for s in report.skipped],
+        "unloaded": [str(p) for p in report.unloaded],
+        "drop_warnings": [r.drop_warning for r in report if r.drop_warning],
     }
 
 
 def _exit_for(report: LoadReport, failure: type[Exception]) -> None:
-    """Exit non-zero when a version set failed (parse/fetch) or was rejected."""
+    """Exit non-zero when a version set failed (parse/fetch) or was rejected, or a given
+    path held no list file at all."""
     if any(r.status == "failed" for r in report):
         sys.exit(getattr(failure, "exit_code", 1))
     if any(r.status == "rejected" for r in report):
         sys.exit(ValidationError.exit_code)
+    if report.unloaded:
+        sys.exit(InputError.exit_code)
 
 
 @cli.group("lists", invoke_without_command=True)
@@ -132,14 +211,30 @@ def lists_group(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     app: AppContext = ctx.obj
-    versions = app.store.active_versions()
+    overview = app.existing_store.overview()
     if as_json:
-        emit_json([v.to_dict() for v in versions])
+        emit_json([o.to_dict() for o in overview if o.active is not None])
         return
-    if not versions:
-        console.print("no list loaded yet: run `screenwise lists load PATH` or `lists fetch`")
+    if not overview:
+        console.print(
+            f"the store {mask_url(app.settings.db_url)} is empty: no list loaded yet; run "
+            "`screenwise lists load PATH` or `lists fetch`",
+            highlight=False,
+            soft_wrap=True,
+        )
         return
-    console.print(_versions_table("active list versions", versions, status=False))
+    _render_overview(overview)
+
+
+#: ``--warn-drop`` of ``lists load`` and ``lists fetch``.
+_WARN_DROP = click.option(
+    "--warn-drop",
+    type=click.FloatRange(0.0, 1.0),
+    default=DROP_WARN_RATIO,
+    show_default=True,
+    help="Warn when a promoted version removes more than this share of the previously "
+    "active version's entities.",
+)
 
 
 @lists_group.command("load")
@@ -159,6 +254,7 @@ def lists_group(ctx: click.Context, as_json: bool) -> None:
     is_flag=True,
     help="Promote even when older, incomplete or much smaller than the active version.",
 )
+@_WARN_DROP
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @pass_app
 def load_command(
@@ -167,6 +263,7 @@ def load_command(
     list_id: str | None,
     published: object,
     force: bool,
+    warn_drop: float,
     as_json: bool,
 ) -> None:
     """Load list files or directories (format detected from each file).
@@ -174,12 +271,20 @@ def load_command(
     Files of one list version are grouped by the date in their names (sdn-2023-12-28.csv.gz
     with alt-2023-12-28.csv.gz) or by sitting together undated in one directory. Each
     version is validated before it becomes active; the output says which companion files
-    were present and why a version was not promoted.
+    were present, why a version was not promoted, and how many entities were added and
+    removed against the version that was active. Exits non-zero when a file fails to
+    parse, a version is rejected, or a given path holds no list file.
     """
     day = published.date() if hasattr(published, "date") else None
     with _progress(not as_json) as progress:
         report = load_paths(
-            app.store, paths, list_id=list_id, published=day, force=force, progress=progress
+            app.store,
+            paths,
+            list_id=list_id,
+            published=day,
+            force=force,
+            progress=progress,
+            warn_drop=warn_drop,
         )
     if as_json:
         emit_json(_report_json(report))
@@ -193,9 +298,12 @@ def load_command(
 @lists_group.command("fetch")
 @click.argument("list_ids", nargs=-1)
 @click.option("--force", is_flag=True, help="Promote even over the sanity checks.")
+@_WARN_DROP
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @pass_app
-def fetch_command(app: AppContext, list_ids: tuple[str, ...], force: bool, as_json: bool) -> None:
+def fetch_command(
+    app: AppContext, list_ids: tuple[str, ...], force: bool, warn_drop: float, as_json: bool
+) -> None:
     """Download lists from the publishers' official URLs, check and load them.
 
     With no LIST_ID, every list with registered URLs is fetched. Downloads go to a staging
@@ -203,7 +311,9 @@ def fetch_command(app: AppContext, list_ids: tuple[str, ...], force: bool, as_js
     the active version in place.
     """
     with _progress(not as_json) as progress:
-        report = fetch_lists(app.store, list_ids, app.settings, force=force, progress=progress)
+        report = fetch_lists(
+            app.store, list_ids, app.settings, force=force, progress=progress, warn_drop=warn_drop
+        )
     if as_json:
         emit_json(_report_json(report))
     else:
@@ -217,7 +327,7 @@ def fetch_command(app: AppContext, list_ids: tuple[str, ...], force: bool, as_js
 @pass_app
 def versions_command(app: AppContext, list_id: str, as_json: bool) -> None:
     """Show every stored version of a list, oldest first."""
-    versions = app.store.versions(list_id)
+    versions = app.existing_store.versions(list_id)
     if not versions:
         raise NotFoundError(f"no version of list {list_id!r} is stored")
     if as_json:
@@ -227,6 +337,39 @@ def versions_command(app: AppContext, list_id: str, as_json: bool) -> None:
     for v in versions:
         if v.status_reason:
             console.print(f"{v.version_id}: {v.status_reason}", highlight=False)
+
+
+@lists_group.command("activate")
+@click.argument("version")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_app
+def activate_command(app: AppContext, version: str, as_json: bool) -> None:
+    """Make a stored VERSION the active one of its list (rollback or roll forward).
+
+    VERSION is LIST@DATE (us_ofac_sdn@2024-05-03), LIST@HASH-PREFIX or a full version id
+    as `screenwise lists versions LIST` shows it. The sanity checks of `lists load` are
+    not applied: this is your decision.
+    """
+    result = app.existing_store.activate(version)
+    if as_json:
+        emit_json(result.to_dict())
+        return
+    v = result.version
+    assert v is not None  # activate always names the version it resolved
+    if result.status == "unchanged":
+        console.print(f"{v.list_id}: {v.version_id} already is the active version", highlight=False)
+        return
+    was = f" (was {result.previous_active})" if result.previous_active else ""
+    console.print(
+        f"[green]{v.list_id}: {v.version_id} is now the active version[/]{was}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(
+        f"  published {_day(v.published)}; {v.entity_count:,} entities; {result.changes()}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @lists_group.command("delta")
@@ -249,7 +392,7 @@ def delta_command(
     Without --from, the newest earlier version parsed from the same files is used (so a
     full OFAC CSV set is compared with the previous full set), else the one just before.
     """
-    store = app.store
+    store = app.existing_store
     new = store.resolve_version(list_id, to_ref)
     if from_ref is None:
         old = default_base_version(store, new.version_id)
@@ -267,9 +410,9 @@ def delta_command(
         highlight=False,
     )
     table = Table(title=f"first {limit} changes of each kind", title_justify="left")
-    table.add_column("change")
-    table.add_column("entity")
-    table.add_column("schema")
+    table.add_column("change", no_wrap=True)
+    table.add_column("entity", no_wrap=True)
+    table.add_column("schema", no_wrap=True)
     table.add_column("caption / changed properties")
     for entity in delta.added[:limit]:
         table.add_row("[green]added[/]", str(entity.id), entity.schema.name, entity.caption)
@@ -293,12 +436,16 @@ def delta_command(
 
 @cli.command("entity")
 @click.argument("entity_id")
-@click.option("--version", "version_id", help="Read from this list version (default: active).")
+@click.option(
+    "--version",
+    "version_id",
+    help="Read from this list version: id, publication date or hash prefix (default: active).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the entity as FtM JSON.")
 @pass_app
 def entity_command(app: AppContext, entity_id: str, version_id: str | None, as_json: bool) -> None:
     """Show one entity with all its properties and its provenance (list, version)."""
-    found = app.store.find_entity(entity_id, version_id)
+    found = app.existing_store.find_entity(entity_id, version_id)
     entity, version = found.entity, found.version
     programs = sorted(entity.get("program", quiet=True))
     provenance = {
@@ -317,7 +464,7 @@ def entity_command(app: AppContext, entity_id: str, version_id: str | None, as_j
         f"[bold]{entity.caption}[/]  {entity.id}  ({entity.schema.name})", highlight=False
     )
     table = Table(show_header=True, title_justify="left")
-    table.add_column("property")
+    table.add_column("property", no_wrap=True)
     table.add_column("values")
     props = entity.properties
     ordered = [p for p in NAME_PROPS if p in props] + sorted(
@@ -342,9 +489,10 @@ def entity_command(app: AppContext, entity_id: str, version_id: str | None, as_j
 @pass_app
 def export_command(app: AppContext, list_id: str, version_ref: str | None) -> None:
     """Write a list version's entities to stdout as FtM JSON lines (id first)."""
-    version = app.store.resolve_version(list_id, version_ref)
+    store = app.existing_store
+    version = store.resolve_version(list_id, version_ref)
     try:
-        for line in app.store.iter_entity_json(version.version_id):
+        for line in store.iter_entity_json(version.version_id):
             sys.stdout.write(line)
             sys.stdout.write("\n")
         sys.stdout.flush()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -28,15 +29,36 @@ if TYPE_CHECKING:
 console = Console()
 err_console = Console(stderr=True)
 
+#: Width of tables written to a file or pipe (rich would cut them at 80 columns).
+PIPE_WIDTH = 200
+
+
+def fit_consoles() -> None:
+    """Give both consoles a wide fixed width when their output is not a terminal.
+
+    Off a terminal rich falls back to 80 columns and folds ids and words across lines
+    (``us_ofac_s`` / ``dn-20157``); a file or a pipe gets :data:`PIPE_WIDTH` columns
+    instead, unless ``COLUMNS`` says otherwise. On a terminal the terminal's own width is
+    used.
+    """
+    if os.environ.get("COLUMNS", "").isdigit():
+        return
+    for target in (console, err_console):
+        if not target.is_terminal:
+            target.width = PIPE_WIDTH
+
 
 class ScreenwiseGroup(click.Group):
     """A click group that maps ``ScreenwiseError`` to a message and exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        fit_consoles()
         try:
             return super().invoke(ctx)
         except ScreenwiseError as exc:
-            err_console.print("[bold red]error:[/]", escape(str(exc)), highlight=False)
+            err_console.print(
+                "[bold red]error:[/]", escape(str(exc)), highlight=False, soft_wrap=True
+            )
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             sys.stderr.close()
@@ -53,11 +75,30 @@ class AppContext:
 
     @property
     def store(self) -> ListStore:
-        """The list-version store selected by ``--db`` / ``SCREENWISE_DB``."""
+        """The list-version store selected by ``--db`` / ``SCREENWISE_DB``, created when
+        it does not exist yet (commands that write: ``lists load``, ``lists fetch``).
+
+        Raises:
+            StoreError: when the store cannot be opened (see :class:`ListStore`).
+        """
         if self._store is None:
             from screenwise.store.versions import ListStore
 
             self._store = ListStore(self.settings.db_url)
+        return self._store
+
+    @property
+    def existing_store(self) -> ListStore:
+        """The store of :attr:`store`, for commands that only read it.
+
+        Raises:
+            StoreError: when the store does not exist (a mistyped ``--db`` path is
+                reported instead of being created empty), or cannot be opened.
+        """
+        if self._store is None:
+            from screenwise.store.versions import ListStore
+
+            self._store = ListStore(self.settings.db_url, create=False)
         return self._store
 
     def screener(self) -> Screener:
@@ -65,11 +106,12 @@ class AppContext:
 
         Raises:
             NotReadyError: when no list version is loaded.
+            StoreError: when the store does not exist or cannot be opened.
         """
         if self._screener is None:
             from screenwise.screening import Screener
 
-            self._screener = Screener.from_store(self.store, settings=self.settings)
+            self._screener = Screener.from_store(self.existing_store, settings=self.settings)
         return self._screener
 
 

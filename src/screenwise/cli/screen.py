@@ -34,7 +34,14 @@ from screenwise.cli.main import (
     err_console,
     pass_app,
 )
-from screenwise.results import Hit, Query, ScreeningResult
+from screenwise.entities import LIST_SCHEMATA
+from screenwise.results import (
+    Hit,
+    Query,
+    ScreeningResult,
+    clean_query_country,
+    clean_query_date,
+)
 
 
 def _parse_columns(value: str | None) -> dict[str, str]:
@@ -53,7 +60,13 @@ def _hits_table(result: ScreeningResult) -> Table:
     table = Table(
         title=f"{len(result.hits)} hit(s) for {', '.join(result.query.names)!r} (threshold {result.threshold:.2f})"
     )
-    for column in ("score", "entity", "list", "schema", "matched name", "programs", "explanation"):
+    ids = max((len(hit.entity_id) for hit in result.hits), default=6)
+    lists = max((len(hit.list_id) for hit in result.hits), default=4)
+    table.add_column("score", no_wrap=True)
+    table.add_column("entity", no_wrap=True, min_width=ids)
+    table.add_column("list", no_wrap=True, min_width=lists)
+    table.add_column("schema", no_wrap=True)
+    for column in ("matched name", "programs", "explanation"):
         table.add_column(column, overflow="fold")
     for hit in result.hits:
         style = "bold red" if hit.match else "dim"
@@ -97,17 +110,53 @@ def _make_query(
     )
 
 
+#: ``--schema`` of the screening commands: the list schemata, and Thing for "anything".
+SCHEMA = click.Choice([*LIST_SCHEMATA, "Thing"], case_sensitive=False)
+
+
+def _check_birth_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Reject a ``--birth-date`` that is not YYYY, YYYY-MM or YYYY-MM-DD."""
+    if value is None:
+        return None
+    cleaned = clean_query_date(value)
+    if cleaned is None:
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    return cleaned
+
+
+def _check_country(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Turn a ``--country`` name or code into its ISO code; reject unknown ones."""
+    if value is None:
+        return None
+    code = clean_query_country(value)
+    if code is None:
+        raise click.BadParameter(
+            f"{value!r} is not a known country: use an ISO 3166 alpha-2 code (ru, kp) or a "
+            "country name"
+        )
+    return code
+
+
 def _query_options(func: Any) -> Any:
     for option in reversed(
         (
             click.option(
                 "--schema",
+                type=SCHEMA,
                 default="LegalEntity",
                 show_default=True,
-                help="FtM schema: Person, Organization, Company, Vessel, ...",
+                help="FtM schema of the queried party.",
             ),
-            click.option("--birth-date", help="Birth date (YYYY, YYYY-MM or YYYY-MM-DD)."),
-            click.option("--country", help="Country or nationality (ISO 3166 alpha-2)."),
+            click.option(
+                "--birth-date",
+                callback=_check_birth_date,
+                help="Birth date (YYYY, YYYY-MM or YYYY-MM-DD).",
+            ),
+            click.option(
+                "--country",
+                callback=_check_country,
+                help="Country or nationality (ISO 3166 alpha-2 code or country name).",
+            ),
             click.option(
                 "--id",
                 "ids",
@@ -310,7 +359,7 @@ def explain_command(
 @click.argument("name1", required=False)
 @click.argument("name2", required=False)
 @click.option(
-    "--schema", default="LegalEntity", show_default=True, help="FtM schema of both names."
+    "--schema", type=SCHEMA, default="LegalEntity", show_default=True, help="FtM schema of both names."
 )
 @click.option(
     "--file",

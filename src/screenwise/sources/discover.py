@@ -18,6 +18,13 @@ then grouped into *version sets*, one per list version:
 4. A file no Source recognises, a file several Sources claim, and a companion without a
    primary file are reported in :attr:`Discovery.skipped`, never dropped silently.
 
+A file is recognised in this order: by its content (and name) as each Source's
+``identify`` sees it; failing that, by its name alone (``identify(name, b"")``: a file
+named as a publisher names its files, ``sdn.csv``, ``cons_prim.csv``, ``ConList.xlsx``,
+whose content is damaged or of another shape), so that the format's parser reports what
+is wrong with it (file, line, field) instead of the file being skipped. With
+``list_id``, a file of another list is skipped with that reason, not as unknown.
+
 Sets are returned oldest first: by file-name date, then undated sets (an undated file is
 what the publisher serves now), each list's sets in that order.
 """
@@ -106,6 +113,7 @@ class _Sniffed:
     source: Source
     role: str
     date: date | None
+    note: str = ""
 
 
 def date_tag(name: str) -> date | None:
@@ -158,13 +166,17 @@ def discover(
     sources: Mapping[str, Source] | None = None,
     *,
     list_id: str | None = None,
+    asked: str | None = None,
 ) -> Discovery:
     """Group the list files under ``paths`` into version sets, oldest first.
 
     Args:
         paths: files and/or directories (searched recursively).
         sources: list id -> Source to ask; default :data:`screenwise.sources.SOURCES`.
-        list_id: only consider this list's Source (other files are reported as skipped).
+        list_id: only consider this list's Source (other files are reported as skipped,
+            naming the list they belong to).
+        asked: the list id as the user gave it, for the skip reason (default
+            ``list_id``; differs for FtM files loaded under a list id of the user's).
 
     Returns:
         A :class:`Discovery` with the version sets and the skipped files.
@@ -176,6 +188,7 @@ def discover(
         from screenwise.sources import SOURCES
 
         sources = SOURCES
+    every = sources
     if list_id is not None:
         if list_id not in sources:
             known = ", ".join(sorted(sources)) or "none"
@@ -184,7 +197,7 @@ def discover(
     files, skipped = iter_files(paths)
     sniffed: list[_Sniffed] = []
     for path in files:
-        found = _identify(path, sources)
+        found = _identify(path, sources, every, asked or list_id)
         if isinstance(found, SkippedFile):
             skipped.append(found)
         else:
@@ -207,20 +220,89 @@ def _first(version_set: VersionSet) -> str:
     return min(str(p) for p in version_set.files.values())
 
 
-def _identify(path: Path, sources: Mapping[str, Source]) -> _Sniffed | SkippedFile:
-    head = read_head(path, HEAD_BYTES)
-    claims = [
+def _claims(path: Path, sources: Mapping[str, Source], head: bytes) -> list[tuple[Source, str]]:
+    return [
         (source, role)
         for source in sources.values()
         if (role := source.identify(path.name, head)) is not None
     ]
+
+
+def _identify(
+    path: Path,
+    sources: Mapping[str, Source],
+    every: Mapping[str, Source],
+    asked: str | None,
+) -> _Sniffed | SkippedFile:
+    """Recognise one file: by content, else by name alone (see the module docstring)."""
+    head = read_head(path, HEAD_BYTES)
+    note = ""
+    claims = _claims(path, sources, head)
     if not claims:
-        return SkippedFile(path, "not a file of any known list format")
+        other = _other_list(path, sources, every, head, asked)
+        if other is not None:
+            return other
+        claims = _claims(path, sources, b"")
+        if len(claims) == 1:
+            source, role = claims[0]
+            note = (
+                f"{path.name}: content not recognised as {source.list_id} ({role}); "
+                "read as that format because of its file name"
+            )
+    if not claims:
+        return _unknown(path, sources, every, asked)
     if len(claims) > 1:
         names = ", ".join(f"{s.list_id} ({r})" for s, r in claims)
         return SkippedFile(path, f"claimed by several lists: {names}; use --list-id")
     source, role = claims[0]
-    return _Sniffed(path, source, role, date_tag(path.name))
+    return _Sniffed(path, source, role, date_tag(path.name), note)
+
+
+def _other_list(
+    path: Path,
+    sources: Mapping[str, Source],
+    every: Mapping[str, Source],
+    head: bytes,
+    asked: str | None,
+) -> SkippedFile | None:
+    """A skip naming the list a file belongs to when ``--list-id`` filtered it out."""
+    if len(sources) == len(every):
+        return None
+    others = [(s, r) for s, r in _claims(path, every, head) if s.list_id not in sources]
+    if not others:
+        return None
+    names = ", ".join(f"{s.list_id} ({r})" for s, r in others)
+    return SkippedFile(path, f"a file of {names}: not loaded because of --list-id {asked}")
+
+
+def _unknown(
+    path: Path,
+    sources: Mapping[str, Source],
+    every: Mapping[str, Source],
+    asked: str | None,
+) -> SkippedFile:
+    """The skip of a file that no Source recognises, saying what it starts with."""
+    if len(sources) != len(every):
+        named = [(s, r) for s, r in _claims(path, every, b"") if s.list_id not in sources]
+        if named:
+            names = ", ".join(f"{s.list_id} ({r})" for s, r in named)
+            return SkippedFile(
+                path, f"named like a file of {names}: not loaded because of --list-id {asked}"
+            )
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return SkippedFile(path, f"cannot be read ({exc.strerror})")
+    if size == 0:
+        return SkippedFile(path, "empty file (0 bytes): not a list file")
+    first = read_head(path, 200).split(b"\n", 1)[0].strip()
+    shown = first.decode("utf-8", errors="replace")[:60]
+    return SkippedFile(
+        path,
+        f"not a file of any known list format (first line: {shown!r}); files are "
+        "recognised by their content or by the names their publishers give them "
+        "(sdn.csv, cons_prim.csv, consolidated.xml, ConList.xlsx, ...)",
+    )
 
 
 def _group(items: list[_Sniffed]) -> tuple[list[VersionSet], list[SkippedFile]]:
@@ -235,7 +317,9 @@ def _group(items: list[_Sniffed]) -> tuple[list[VersionSet], list[SkippedFile]]:
     sets: list[VersionSet] = []
     keyed: dict[tuple[Path, date | None, str], list[VersionSet]] = defaultdict(list)
     for item in primaries:
-        version_set = VersionSet(item.source, {item.role: item.path}, item.date)
+        version_set = VersionSet(
+            item.source, {item.role: item.path}, item.date, [item.note] if item.note else []
+        )
         sets.append(version_set)
         keyed[(item.path.parent, item.date, item.role)].append(version_set)
 
@@ -246,8 +330,7 @@ def _group(items: list[_Sniffed]) -> tuple[list[VersionSet], list[SkippedFile]]:
             skipped.append(SkippedFile(item.path, note))
         else:
             target.files[item.role] = item.path
-            if note:
-                target.notes.append(note)
+            target.notes.extend(n for n in (note, item.note) if n)
     return sets, skipped
 
 

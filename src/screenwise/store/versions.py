@@ -22,14 +22,23 @@ Loading follows one fixed order, inside one database transaction:
      wrong file): the version is stored as ``rejected``;
 
    ``force=True`` overrides all three. Otherwise the new version becomes active and the
-   previous one inactive, in the same transaction.
+   previous one inactive, in the same transaction. Every result states how many entities
+   were added and removed against the previously active version; a promotion that removes
+   more than ``warn_drop`` (default :data:`DROP_WARN_RATIO`, 10 %) of the previous
+   version's entities carries a warning (a shortened but well-formed file looks like this).
 5. Commit. Any exception before this point (a parse bug, a crash, a full disk) rolls the
    whole transaction back: the previous active version keeps serving and nothing of the
    new version remains.
 
 Loads and promotions of one list are serialised across processes (on PostgreSQL by a
-transaction-scoped advisory lock per list, see ``models.advisory_lock``; on SQLite by its
-single-writer lock), so concurrent loads apply these rules one after the other.
+transaction-scoped advisory lock per list, see ``models.advisory_lock``; on SQLite by
+taking its single-writer lock at the start of the load, ``BEGIN IMMEDIATE``), so
+concurrent loads apply these rules one after the other: the second of two loads of the
+same content finds it stored and reports ``unchanged``.
+
+Opening a store that cannot be used (a malformed URL, a missing database driver, an
+unreachable server, a file that is not a database) raises :class:`StoreError` naming the
+URL (password masked) and the cause.
 
 The design follows the "last successful" rule of FollowTheMoney/OpenSanctions data
 publishing and yente's index alias rollover: a new version can only fail safe.
@@ -51,11 +60,12 @@ from typing import Any, Literal
 from followthemoney import ValueEntity
 from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from screenwise.entities import entity_from_dict, entity_to_dict
-from screenwise.errors import NotFoundError
+from screenwise.errors import NotFoundError, StoreError
 from screenwise.sources.base import ParsedList
 from screenwise.store.models import (
     STATUS_ACTIVE,
@@ -69,11 +79,14 @@ from screenwise.store.models import (
 
 __all__ = [
     "COLLAPSE_RATIO",
+    "DROP_WARN_RATIO",
+    "ListOverview",
     "ListStore",
     "ListVersion",
     "LoadResult",
     "LoadStatus",
     "StoredEntity",
+    "activation_hint",
     "make_version_id",
 ]
 
@@ -82,6 +95,9 @@ log = logging.getLogger(__name__)
 #: A new version with fewer entities than this share of the active version's count is a
 #: collapse and is rejected without ``force``.
 COLLAPSE_RATIO = 0.5
+#: A promoted version that removes more than this share of the previously active
+#: version's entities is promoted with a warning (``warn_drop`` overrides it per load).
+DROP_WARN_RATIO = 0.10
 #: Rows per INSERT batch; keeps memory flat and stays under SQLite's parameter limits.
 _BATCH_ROWS = 2000
 #: Rows per fetch when reading entities back.
@@ -182,6 +198,13 @@ class LoadResult:
         notes: how the files were grouped (e.g. a companion file of an earlier date).
         parse_s: seconds spent parsing (set by ``ingest``), 0 when not measured.
         store_s: seconds spent in the store (write, checks, promotion).
+        added: entities in this version that the previously active version lacks; None
+            when there was no active version to compare with (or nothing was stored).
+        removed: entities of the previously active version missing from this one; None
+            as for ``added``.
+        drop_warning: set when the version was promoted although it removes more than
+            the ``warn_drop`` share of the previously active version's entities (a
+            shortened file?); says how to roll back.
     """
 
     list_id: str
@@ -194,6 +217,24 @@ class LoadResult:
     notes: list[str] = field(default_factory=list)
     parse_s: float = 0.0
     store_s: float = 0.0
+    added: int | None = None
+    removed: int | None = None
+    drop_warning: str | None = None
+
+    def changes(self) -> str:
+        """Return the added/removed counts in words, e.g. ``+12 added, -3 removed against
+        us_ofac_sdn@2024-04-02#0f3c2a11`` (or why there is nothing to compare with)."""
+        if self.version is None:
+            return "nothing stored"
+        if self.previous_active == self.version.version_id:
+            return "same as the active version"
+        if self.added is None or self.removed is None or self.previous_active is None:
+            return f"first version of {self.list_id}: +{self.version.entity_count:,} added"
+        which = "active before" if self.status == "promoted" else "the active version"
+        return (
+            f"+{self.added:,} added, -{self.removed:,} removed against "
+            f"{self.previous_active} ({which})"
+        )
 
     @property
     def promoted(self) -> bool:
@@ -219,7 +260,49 @@ class LoadResult:
             "notes": list(self.notes),
             "parse_s": round(self.parse_s, 3),
             "store_s": round(self.store_s, 3),
+            "added": self.added,
+            "removed": self.removed,
+            "drop_warning": self.drop_warning,
         }
+
+
+@dataclass(frozen=True)
+class ListOverview:
+    """The state of one list: its active version, how old it is, what newer is not active.
+
+    Attributes:
+        list_id: the list.
+        active: the active version, or None when no version is active (all rejected).
+        newer: stored versions that are newer than the active one (published later; for
+            undated versions, loaded later) but not active, oldest first; each carries its
+            ``status`` and ``status_reason`` (incomplete set, collapsed count, replaced by
+            a forced load...).
+        age_days: days from the active version's publication date to ``today``; None
+            when it is undated or there is no active version.
+    """
+
+    list_id: str
+    active: ListVersion | None
+    newer: list[ListVersion]
+    age_days: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict: the active version's fields (when there is one) plus
+        ``age_days`` and ``newer_versions`` (version id, published, status, reason)."""
+        data: dict[str, Any] = self.active.to_dict() if self.active else {"list_id": self.list_id}
+        data["age_days"] = self.age_days
+        data["newer_versions"] = [
+            {
+                "version_id": v.version_id,
+                "published": v.published.isoformat() if v.published else None,
+                "status": v.status,
+                "reason": v.status_reason,
+                "complete": v.complete,
+                "entity_count": v.entity_count,
+            }
+            for v in self.newer
+        ]
+        return data
 
 
 @dataclass(frozen=True)
@@ -248,6 +331,15 @@ class ListStore:
         url: SQLAlchemy URL, e.g. ``sqlite:////var/lib/screenwise/screenwise.db``,
             ``sqlite://`` (in memory) or ``postgresql+psycopg://user@host/db``. For an
             SQLite file the parent directory is created. Tables are created when missing.
+        create: False for read-only use (``screenwise lists``, ``entity``, ``export``):
+            a store that does not exist yet (no SQLite file, no ``list_version`` table)
+            is an error instead of being created empty.
+
+    Raises:
+        StoreError: naming the URL (password masked) and the cause, when the URL is
+            malformed, its database driver is not installed, the server cannot be
+            reached, the file is not an SQLite database or cannot be created, or (with
+            ``create=False``) the store does not exist.
 
     Example:
         >>> store = ListStore("sqlite://")
@@ -255,14 +347,29 @@ class ListStore:
         []
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
-        self.engine = _make_engine(url)
-        with self.engine.begin() as conn:
-            # Several processes opening a new PostgreSQL store at once create it once.
-            advisory_lock(conn, "schema")
-            Base.metadata.create_all(conn)
-        _add_missing_columns(self.engine)
+        try:
+            self.engine = _make_engine(url, create=create)
+            with self.engine.begin() as conn:
+                if create:
+                    # Several processes opening a new PostgreSQL store at once create it once.
+                    advisory_lock(conn, "schema")
+                    Base.metadata.create_all(conn)
+                elif not inspect(conn).has_table(ListVersionRow.__tablename__):
+                    raise StoreError(url, _NO_STORE)
+            _add_missing_columns(self.engine)
+        except ArgumentError as exc:
+            raise StoreError(url, f"not a usable SQLAlchemy URL ({exc})") from None
+        except ImportError as exc:
+            raise StoreError(
+                url, f"the database driver is not installed ({exc}); install it or use "
+                "a sqlite:/// or postgresql+psycopg:// URL"
+            ) from None
+        except DBAPIError as exc:
+            raise StoreError(url, _driver_message(exc)) from None
+        except OSError as exc:
+            raise StoreError(url, f"cannot create the store file ({exc})") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     # -- context management ------------------------------------------------------------
@@ -284,7 +391,12 @@ class ListStore:
     # -- loading -----------------------------------------------------------------------
 
     def load(
-        self, parsed: ParsedList, *, force: bool = False, files_sha256: str | None = None
+        self,
+        parsed: ParsedList,
+        *,
+        force: bool = False,
+        files_sha256: str | None = None,
+        warn_drop: float = DROP_WARN_RATIO,
     ) -> LoadResult:
         """Store a parsed list version and promote it when it passes the checks.
 
@@ -298,28 +410,61 @@ class ListStore:
                 below :data:`COLLAPSE_RATIO` of the active version's.
             files_sha256: fingerprint of the raw input files (see
                 :meth:`find_by_files`), recorded with a new version.
+            warn_drop: share in [0, 1] of the previously active version's entities that
+                a promoted version may remove before the result carries a
+                ``drop_warning`` (default :data:`DROP_WARN_RATIO`).
 
         Returns:
             A :class:`LoadResult`; ``status`` is ``promoted``, ``stored``, ``unchanged`` or
-            ``rejected`` and ``reason`` says why.
+            ``rejected``, ``reason`` says why, ``added``/``removed`` count the entity ids
+            gained and lost against the previously active version.
 
         Raises:
-            sqlalchemy.exc.SQLAlchemyError: on database failures; the transaction is rolled
-                back and the previously active version keeps serving.
+            StoreError: when another process holds the store's write lock for longer
+                than the 30 s wait (SQLite); nothing was written.
+            sqlalchemy.exc.SQLAlchemyError: on other database failures; the transaction is
+                rolled back and the previously active version keeps serving.
         """
         started = time.perf_counter()
-        result = self._load(parsed, force=force, files_sha256=files_sha256)
+        try:
+            result = self._load(
+                parsed, force=force, files_sha256=files_sha256, warn_drop=warn_drop
+            )
+        except IntegrityError:
+            # Another process stored the same content between our check and our write
+            # (possible only where the write lock is not taken up front): the second
+            # look finds it and reports ``unchanged``.
+            log.info("%s: stored concurrently by another load; checking again", parsed.list_id)
+            result = self._load(
+                parsed, force=force, files_sha256=files_sha256, warn_drop=warn_drop
+            )
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig).lower():
+                raise
+            raise StoreError(
+                self.url,
+                "another process is writing to the store (database is locked for more than "
+                "30 s); nothing was loaded, try again when it has finished",
+            ) from None
         result.store_s = time.perf_counter() - started
         result.files = dict(parsed.files)
         result.warnings = list(parsed.warnings)
         log.info("%s: %s (%s)", parsed.list_id, result.status, result.reason)
         return result
 
-    def _load(self, parsed: ParsedList, *, force: bool, files_sha256: str | None) -> LoadResult:
+    def _load(
+        self,
+        parsed: ParsedList,
+        *,
+        force: bool,
+        files_sha256: str | None,
+        warn_drop: float,
+    ) -> LoadResult:
         list_id = parsed.list_id
         with self.session() as session, session.begin():
             # Loads of one list from several processes run one after the other, so each
             # sees the active version and the content hashes the previous one committed.
+            _write_lock(session)
             advisory_lock(session, f"list:{list_id}")
             active = _active_row(session, list_id)
             previous = active.version_id if active else None
@@ -330,7 +475,7 @@ class ListStore:
                 )
             ).first()
             if existing is not None:
-                return self._reload(session, existing, active, force=force)
+                return self._reload(session, existing, active, force=force, warn_drop=warn_drop)
 
             problem = _structural_problem(parsed)
             if problem:
@@ -375,9 +520,18 @@ class ListStore:
                 row.status = STATUS_REJECTED if status == "rejected" else STATUS_INACTIVE
                 row.status_reason = reason
             session.flush()
-            return LoadResult(
+            result = LoadResult(
                 list_id, status, reason, version=ListVersion.from_row(row), previous_active=previous
             )
+            if active is not None:
+                result.added, result.removed = _id_changes(
+                    session, active.version_id, row.version_id
+                )
+                if status == "promoted":
+                    result.drop_warning = _drop_warning(
+                        active, result.removed, warn_drop, row.version_id
+                    )
+            return result
 
     def _reload(
         self,
@@ -386,6 +540,7 @@ class ListStore:
         active: ListVersionRow | None,
         *,
         force: bool,
+        warn_drop: float,
     ) -> LoadResult:
         previous = active.version_id if active else None
         if existing.status == STATUS_ACTIVE:
@@ -400,26 +555,40 @@ class ListStore:
         if not force:
             why = f": {existing.status_reason}" if existing.status_reason else ""
             reason = (
-                f"same content already stored as {existing.version_id} ({existing.status}{why})"
+                f"same content already stored as {existing.version_id} ({existing.status}{why}); "
+                f"{activation_hint(existing.version_id)}"
             )
-            return LoadResult(
+            result = LoadResult(
                 existing.list_id,
                 "unchanged",
                 reason,
                 version=ListVersion.from_row(existing),
                 previous_active=previous,
             )
+            if active is not None:
+                result.added, result.removed = _id_changes(
+                    session, active.version_id, existing.version_id
+                )
+            return result
         now = datetime.now(UTC)
         reason = f"already stored as {existing.version_id}; promoted with force"
         _promote(session, existing, active, now, reason)
         session.flush()
-        return LoadResult(
+        result = LoadResult(
             existing.list_id,
             "promoted",
             reason,
             version=ListVersion.from_row(existing),
             previous_active=previous,
         )
+        if active is not None:
+            result.added, result.removed = _id_changes(
+                session, active.version_id, existing.version_id
+            )
+            result.drop_warning = _drop_warning(
+                active, result.removed, warn_drop, existing.version_id
+            )
+        return result
 
     def promote(self, version_id: str) -> ListVersion:
         """Make a stored version the active one of its list (an explicit rollback/forward).
@@ -430,18 +599,64 @@ class ListStore:
         Raises:
             NotFoundError: when no such version is stored.
         """
+        version = self.activate(version_id).version
+        assert version is not None  # activate always returns the version it activated
+        return version
+
+    def activate(self, ref: str) -> LoadResult:
+        """Make a stored version the active one of its list (rollback or roll forward).
+
+        The sanity checks of :meth:`load` are not applied: this is the operator's
+        decision. The switch happens in one transaction, serialised with loads of the
+        same list.
+
+        Args:
+            ref: a version reference as :meth:`resolve_ref` takes it, e.g.
+                ``us_ofac_sdn@2024-05-03``, ``us_ofac_sdn@666f520f`` or a full version id.
+
+        Returns:
+            A :class:`LoadResult` with status ``promoted`` (now active; ``previous_active``
+            names the version it replaced, ``added``/``removed`` the entity changes) or
+            ``unchanged`` (it already was the active version).
+
+        Raises:
+            NotFoundError: when the reference matches no stored version, or several.
+        """
+        target = self.resolve_ref(ref)
         with self.session() as session, session.begin():
-            row = session.get(ListVersionRow, version_id)
+            _write_lock(session)
+            advisory_lock(session, f"list:{target.list_id}")
+            row = session.get(ListVersionRow, target.version_id)
             if row is None:
-                raise NotFoundError(f"list version {version_id!r} not found")
-            advisory_lock(session, f"list:{row.list_id}")
+                raise NotFoundError(f"list version {target.version_id!r} not found")
             session.refresh(row)
             if row.status == STATUS_ACTIVE:
-                return ListVersion.from_row(row)
+                return LoadResult(
+                    row.list_id,
+                    "unchanged",
+                    f"{row.version_id} already is the active version of {row.list_id}",
+                    version=ListVersion.from_row(row),
+                    previous_active=row.version_id,
+                )
             active = _active_row(session, row.list_id)
-            _promote(session, row, active, datetime.now(UTC), "promoted by the operator")
+            previous = active.version_id if active else None
+            _promote(session, row, active, datetime.now(UTC), "activated by the operator")
             session.flush()
-            return ListVersion.from_row(row)
+            result = LoadResult(
+                row.list_id,
+                "promoted",
+                f"activated by the operator; replaces {previous}"
+                if previous
+                else f"activated by the operator; {row.list_id} had no active version",
+                version=ListVersion.from_row(row),
+                previous_active=previous,
+            )
+            if active is not None:
+                result.added, result.removed = _id_changes(
+                    session, active.version_id, row.version_id
+                )
+            log.info("%s: %s activated by the operator", row.list_id, row.version_id)
+            return result
 
     # -- reading -----------------------------------------------------------------------
 
@@ -525,22 +740,45 @@ class ListStore:
         """
         if ref is None or ref == "active":
             return self.active_version(list_id)
-        if "@" in ref:
+        if "@" in ref and "#" in ref:
             version = self.get_version(ref)
             if version.list_id != list_id:
                 raise NotFoundError(f"list version {ref!r} is not a version of {list_id!r}")
             return version
+        if "@" in ref:
+            named, _, ref = ref.partition("@")
+            if named != list_id:
+                raise NotFoundError(f"list version {named}@{ref} is not a version of {list_id!r}")
         candidates = self.versions(list_id)
-        by_date = [v for v in candidates if v.published and v.published.isoformat() == ref]
-        if by_date:
-            return by_date[-1]
-        prefix = ref.lstrip("#").lower()
-        by_hash = [v for v in candidates if len(prefix) >= 4 and v.content_hash.startswith(prefix)]
-        if len(by_hash) == 1:
-            return by_hash[0]
-        if len(by_hash) > 1:
-            raise NotFoundError(f"{ref!r} matches several versions of {list_id!r}")
-        raise NotFoundError(f"no version of {list_id!r} matches {ref!r}")
+        if not candidates:
+            raise NotFoundError(f"no version of list {list_id!r} is stored")
+        return _match_ref(candidates, ref, list_id)
+
+    def resolve_ref(self, ref: str) -> ListVersion:
+        """Find a version from a reference that names its list.
+
+        Args:
+            ref: ``<list id>@<ref>`` where ``<ref>`` is what :meth:`resolve_version`
+                takes (publication date, hash prefix, ``active``), or a full version id
+                ``<list id>@<date|undated>#<hash8>``.
+
+        Raises:
+            NotFoundError: when the reference names no list, or matches no stored
+                version (or several).
+        """
+        list_id, at, rest = ref.partition("@")
+        if not at or not list_id or not rest:
+            raise NotFoundError(
+                f"{ref!r} is not a version reference: use LIST@DATE, LIST@HASH-PREFIX or a "
+                "full version id as `screenwise lists versions LIST` shows it"
+            )
+        if "#" in rest:
+            with self.session() as session:
+                row = session.get(ListVersionRow, ref)
+                if row is not None:
+                    return ListVersion.from_row(row)
+            rest = rest.partition("#")[2]
+        return self.resolve_version(list_id, rest)
 
     def iter_entity_json(self, version_id: str) -> Iterator[str]:
         """Yield the stored FtM JSON text of every entity of a version, ordered by id.
@@ -599,12 +837,16 @@ class ListStore:
 
         Args:
             entity_id: e.g. ``us_ofac_sdn-20157``.
-            version_id: a version to read from; None = the active version holding the
-                entity, else (an entity that is no longer listed) the newest stored
-                version holding it.
+            version_id: the version to read from, as a full version id or any reference
+                :meth:`resolve_version` takes for the entity's list (publication date
+                ``2023-05-02``, hash prefix ``666f520f``, ``active``); None = the active
+                version holding the entity, else (an entity that is no longer listed)
+                the newest stored version holding it.
 
         Raises:
-            NotFoundError: when no (matching) version holds the entity.
+            NotFoundError: when the reference matches no version of the entity's list
+                (the message blames the version), or no (matching) version holds the
+                entity (the message blames the entity and names the versions that do).
         """
         with self.session() as session:
             stmt = (
@@ -612,12 +854,18 @@ class ListStore:
                 .join(ListVersionRow, ListVersionRow.version_id == EntityRow.version_id)
                 .where(EntityRow.entity_id == entity_id)
             )
-            if version_id is not None:
-                stmt = stmt.where(EntityRow.version_id == version_id)
-            rows = session.execute(stmt).all()
+            rows: list[tuple[str, ListVersionRow]] = [
+                (data, row) for data, row in session.execute(stmt).all()
+            ]
+        if version_id is not None:
+            wanted = self._entity_version(entity_id, version_id, [r for _, r in rows])
+            rows = [(d, r) for d, r in rows if r.version_id == wanted.version_id]
+            if not rows:
+                raise NotFoundError(
+                    f"entity {entity_id!r} not found in version {wanted.version_id}"
+                )
         if not rows:
-            where = f" in version {version_id!r}" if version_id else ""
-            raise NotFoundError(f"entity {entity_id!r} not found{where}")
+            raise NotFoundError(f"entity {entity_id!r} not found in any stored list version")
 
         def rank(item: tuple[str, ListVersionRow]) -> tuple[bool, date, datetime]:
             row = item[1]
@@ -625,6 +873,55 @@ class ListStore:
 
         data, row = max(((d, r) for d, r in rows), key=rank)
         return StoredEntity(entity_from_dict(json.loads(data)), ListVersion.from_row(row))
+
+    def _entity_version(
+        self, entity_id: str, ref: str, holding: list[ListVersionRow]
+    ) -> ListVersion:
+        """Resolve ``ref`` among the versions of the list(s) an entity belongs to."""
+        list_ids = sorted({row.list_id for row in holding}) or [
+            list_id for list_id in self.list_ids() if entity_id.startswith(f"{list_id}-")
+        ]
+        if "@" in ref:
+            named = ref.partition("@")[0]
+            if named not in list_ids and list_ids:
+                raise NotFoundError(
+                    f"list version {ref!r} is not a version of {' or '.join(list_ids)}, "
+                    f"the list(s) of entity {entity_id!r}"
+                )
+            return self.resolve_ref(ref)
+        if not list_ids:
+            raise NotFoundError(f"entity {entity_id!r} not found in any stored list version")
+        candidates = [v for list_id in list_ids for v in self.versions(list_id)]
+        return _match_ref(candidates, ref, " or ".join(list_ids))
+
+    def id_changes(self, old_version: str, new_version: str) -> tuple[int, int]:
+        """Return ``(added, removed)``: how many entity ids only ``new_version`` holds,
+        and how many only ``old_version`` holds (0, 0 for the same version).
+
+        Counts ids only (a delta of properties is :func:`screenwise.delta.diff_versions`).
+        """
+        with self.session() as session:
+            return _id_changes(session, old_version, new_version)
+
+    def overview(self, today: date | None = None) -> list[ListOverview]:
+        """Return the state of every stored list: active version, age, newer versions.
+
+        Args:
+            today: the day ages are counted to (default: today, UTC).
+
+        Returns:
+            One :class:`ListOverview` per list id with at least one stored version,
+            ordered by list id.
+        """
+        day = today or datetime.now(UTC).date()
+        out: list[ListOverview] = []
+        for list_id in self.list_ids():
+            versions = self.versions(list_id)
+            active = next((v for v in versions if v.active), None)
+            newer = [v for v in versions if not v.active and _is_newer(v, active)]
+            age = (day - active.published).days if active and active.published else None
+            out.append(ListOverview(list_id, active, newer, age))
+        return out
 
     def get_entity(self, entity_id: str, version_id: str | None = None) -> ValueEntity:
         """Return one entity (see :meth:`find_entity` for which version is read).
@@ -638,7 +935,20 @@ class ListStore:
 # -- internals ---------------------------------------------------------------------------
 
 
-def _make_engine(url: str) -> Engine:
+#: Why a read-only command refuses a store that does not exist.
+_NO_STORE = (
+    "no screenwise store here yet (nothing was ever loaded into it); check --db, "
+    "SCREENWISE_DB or SCREENWISE_DATA_DIR, or load lists with `screenwise lists load PATH`"
+)
+
+
+def _driver_message(exc: DBAPIError) -> str:
+    """The driver's own message, first line only (without SQLAlchemy's SQL echo)."""
+    text_ = str(exc.orig) if exc.orig is not None else str(exc)
+    return text_.strip().splitlines()[0] if text_.strip() else type(exc.orig).__name__
+
+
+def _make_engine(url: str, *, create: bool = True) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
@@ -646,7 +956,10 @@ def _make_engine(url: str) -> Engine:
     if not database or database == ":memory:":
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database).expanduser()
+        if not create and not path.exists():
+            raise StoreError(url, f"{_NO_STORE} (file {path} does not exist)")
+        path.parent.mkdir(parents=True, exist_ok=True)
         # Wait up to 30 s for another process's write transaction (a concurrent load).
         engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -705,6 +1018,103 @@ def _active_row(session: Session, list_id: str) -> ListVersionRow | None:
     if session.get_bind().dialect.name != "sqlite":
         stmt = stmt.with_for_update()
     return session.scalars(stmt).first()
+
+
+def activation_hint(version_id: str) -> str:
+    """Return the sentence telling how to make a stored version the active one."""
+    return f"to make it active: screenwise lists activate {version_id}"
+
+
+def _match_ref(candidates: list[ListVersion], ref: str, what: str) -> ListVersion:
+    """Pick the version a loose reference means among ``candidates`` (oldest first).
+
+    ``ref`` is a full version id, ``active``, a publication date (the newest version of
+    that date) or a content-hash prefix of at least 4 hex digits (``#`` optional).
+
+    Raises:
+        NotFoundError: naming the reference and ``what`` (the list) when nothing or
+            several versions match.
+    """
+    exact = [v for v in candidates if v.version_id == ref]
+    if exact:
+        return exact[0]
+    if ref == "active":
+        active = [v for v in candidates if v.active]
+        if active:
+            return active[-1]
+        raise NotFoundError(f"{what} has no active version")
+    by_date = [v for v in candidates if v.published and v.published.isoformat() == ref]
+    if by_date:
+        return by_date[-1]
+    prefix = ref.lstrip("#").lower()
+    by_hash = [v for v in candidates if len(prefix) >= 4 and v.content_hash.startswith(prefix)]
+    if len(by_hash) == 1:
+        return by_hash[0]
+    if len(by_hash) > 1:
+        raise NotFoundError(f"version {ref!r} matches several versions of {what}")
+    known = ", ".join(v.version_id for v in candidates[-5:])
+    raise NotFoundError(
+        f"no version of {what} matches {ref!r} (use a publication date YYYY-MM-DD, a hash "
+        f"prefix of 4+ hex digits or a version id; stored: {known})"
+    )
+
+
+def _is_newer(version: ListVersion, active: ListVersion | None) -> bool:
+    """True when ``version`` is newer than the active one (any version, without one)."""
+    if active is None:
+        return True
+    if version.published and active.published:
+        return version.published > active.published
+    if version.published is None and active.published is None:
+        return version.loaded_at > active.loaded_at
+    # Undated versions sort after dated ones (an undated file is what is served now).
+    return version.published is None
+
+
+def _write_lock(session: Session) -> None:
+    """Take SQLite's write lock now (``BEGIN IMMEDIATE``) instead of at the first write.
+
+    Two processes loading the same list would otherwise both read "not stored yet" and
+    then both write; with the lock taken first, the second waits (up to the 30 s busy
+    timeout) and then reads what the first committed. Other backends use
+    :func:`~screenwise.store.models.advisory_lock`.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _id_changes(session: Session, old_version: str, new_version: str) -> tuple[int, int]:
+    """Return (added, removed): entity ids only in ``new_version`` / only in ``old_version``."""
+    if old_version == new_version:
+        return 0, 0
+
+    def only_in(first: str, second: str) -> int:
+        theirs = select(EntityRow.entity_id).where(EntityRow.version_id == second)
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(EntityRow)
+                .where(EntityRow.version_id == first, EntityRow.entity_id.not_in(theirs))
+            )
+            or 0
+        )
+
+    return only_in(new_version, old_version), only_in(old_version, new_version)
+
+
+def _drop_warning(
+    active: ListVersionRow, removed: int, warn_drop: float, new_version: str
+) -> str | None:
+    """The warning for a promotion that removes more than ``warn_drop`` of the entities."""
+    if active.entity_count <= 0 or removed / active.entity_count <= warn_drop:
+        return None
+    share = removed / active.entity_count
+    return (
+        f"{removed:,} of the {active.entity_count:,} entities of the previously active "
+        f"version {active.version_id} are gone from {new_version} ({share:.1%}, more than "
+        f"{warn_drop:.0%}): check that the file is complete; to roll back: "
+        f"screenwise lists activate {active.version_id}"
+    )
 
 
 def _structural_problem(parsed: ParsedList) -> str | None:
