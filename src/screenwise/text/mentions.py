@@ -15,9 +15,16 @@ Two passes over the tokens (:mod:`screenwise.text.tokens`) against the phrase in
    * a name made only of ordinary words ("green light", "the base") stands only in title
      case, with two words of three letters or more, not embedded in a longer name.
 
+   * a head form of an organisation name (:mod:`screenwise.text.phrases`: "State Duma",
+     "Sepehr Energy", "Huawei") and a frequent acronym ("VEB", zipf 3-4) stand only in
+     context: the sentence names the entity's country, or the entity was found earlier;
+   * a frequent acronym of four letters or more that a list gives as a name ("ISIS")
+     also stands in a text that uses the vocabulary of sanctions reporting.
+
    Misspellings: when no exact phrase starts at a capitalised word, one token of a two- to
    four-token name may differ by one edit (two from eight letters on), and a one-word
-   organisation name of eight letters or more by up to two edits.
+   organisation name of eight letters or more by up to two edits. Person names with
+   Arabic articles are also compared glued ("Abd ar-Rahman al-Qaduli").
 2. **References the text sets up.** A short form the text defines in parentheses after a
    mention (``... Corps (IRGC)``, ``... of Russia (Sberbank)``) refers to that party from
    then on; an acronym defined after a name that is not listed refers to that other party
@@ -25,7 +32,12 @@ Two passes over the tokens (:mod:`screenwise.text.tokens`) against the phrase in
    refers to the person (``Peskov``, ``Mr. Kim``); after an organisation's, its distinctive
    word does (``Wagner`` after ``Wagner Group``). A surname after a title ("President
    Putin") or before a rule word ("the Assad regime") refers to the listed persons of that
-   surname even without a full mention, with a lower name score.
+   surname even without a full mention, with a lower name score; so does a famous surname
+   (frequent in English text) of exactly one listed head of state or government ("Putin's
+   war"). A title-case headline may name by surname a person its story names in full.
+   Coordinated phrases name each party ("the Russian and Syrian defense ministries", "the
+   ministries of State Security and of People's Security", "Dzmitry and Viktar
+   Lukashenka").
 
 The output is a list of :class:`Found` spans with the entities they may name and a name
 score each; :mod:`screenwise.text.context` turns them into scored mentions.
@@ -259,7 +271,9 @@ class _Scan:
         n = self.n
         starts = t.start
         ends = t.end
-        gaps = [text[e:s] for e, s in zip(ends, starts[1:])]  # noqa: B905
+        gaps = t.gaps
+        if len(gaps) != max(0, n - 1):
+            gaps = [text[e:s] for e, s in zip(ends, starts[1:])]  # noqa: B905
         run_end = [n - 1] * n
         sentence = [0] * n
         breaks: list[int] = []

@@ -241,9 +241,9 @@ def screen_text(
         raise QueryError(f"threshold: {limit} is not in [0, 1]")
     document = build_document(text_or_html, content_type=content_type, source=source)
     index = phrase_index_for(screener)
-    # Markup blanked out: for sentences and context windows (tokens come from it too).
+    # Markup blanked out: for sentences and context windows.
     plain = mask_text(document.text, document.masked) if document.masked else document.text
-    tokens = tokenize_text(plain)
+    tokens = tokenize_text(document.text, document.masked)
     domain = has_domain_vocabulary(tokens)
     spans = find_mentions(document.text, tokens, index, domain=domain)
     prior: dict[str, float] = {}

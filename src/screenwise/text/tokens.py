@@ -16,6 +16,7 @@ word.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from screenwise.text.guards import COMMON_ZIPF, zipf_en
 __all__ = ["Tokens", "mask_text", "tokenize_text"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.U)
+_WORD_SPLIT = re.compile(r"([^\W_]+(?:['’ʼ][^\W_]+)*)", re.U)
 _POSSESSIVE = re.compile(r"^(.+?)['’ʼ][sS]$")
 _NORM_CACHE: dict[str, tuple[str, ...]] = {}
 
@@ -53,6 +55,8 @@ class Tokens:
         cap: the word starts with an upper-case letter (or is in a caseless script).
         upper: the word is all upper case and at least two letters long.
         possessive: the word carried a possessive ``'s``.
+        gaps: ``gaps[k]`` is the text between token k and token k + 1 (masked markup
+            appears as :data:`MARKUP_FILL`).
         rare: the word is capitalised and not an ordinary English word (Zipf frequency
             below :data:`screenwise.text.guards.COMMON_ZIPF`); misspellings are looked
             for only near such words.
@@ -67,17 +71,25 @@ class Tokens:
     upper: list[bool] = field(default_factory=list)
     possessive: list[bool] = field(default_factory=list)
     rare: list[bool] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.norm)
 
 
-def mask_text(text: str, masked: list[tuple[int, int]]) -> str:
-    """Return ``text`` with the ``masked`` ranges (markup) replaced by spaces; offsets kept.
+#: Fills masked markup for tokenising: neither a word character nor a joining one, so a
+#: name never runs across markup (gaps stay breaks, as in the original text).
+MARKUP_FILL = "\x1f"
+
+
+def mask_text(text: str, masked: list[tuple[int, int]], fill: str = " ") -> str:
+    """Return ``text`` with the ``masked`` ranges (markup) replaced by ``fill``; offsets kept.
 
     Args:
         text: the text.
         masked: sorted ``(start, end)`` ranges, end exclusive; overlaps are allowed.
+        fill: one character repeated over each range (spaces for reading; see
+            :data:`MARKUP_FILL` for tokenising).
     """
     parts: list[str] = []
     cursor = 0
@@ -87,7 +99,7 @@ def mask_text(text: str, masked: list[tuple[int, int]]) -> str:
         if end <= start:
             continue
         parts.append(text[cursor:start])
-        parts.append(" " * (end - start))
+        parts.append(fill * (end - start))
         cursor = end
     parts.append(text[cursor:])
     return "".join(parts)
@@ -105,13 +117,20 @@ def tokenize_text(text: str, masked: list[tuple[int, int]] | None = None) -> Tok
         :class:`Tokens`; empty for a text without words.
     """
     if masked:
-        text = mask_text(text, masked)
-    words = _WORD.findall(text)
+        text = mask_text(text, masked, MARKUP_FILL)
+    # One split gives the words at odd and the gaps at even positions; offsets follow
+    # from the running sum of the pieces' lengths.
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
     if not words:
         return Tokens()
+    n = len(words)
+    offsets = list(itertools.accumulate(map(len, parts)))
+    starts = offsets[0 : 2 * n : 2]
+    ends = offsets[1 : 2 * n : 2]
+    gaps = parts[2 : 2 * n : 2]
     get = _INFO_CACHE.get
     infos = [get(word) or _word_info(word) for word in words]
-    starts, ends = map(list, zip(*[m.span() for m in _WORD.finditer(text)], strict=True))
     columns = list(zip(*infos))  # noqa: B905 - multi-token entries carry one more field
     if None not in columns[0]:
         # Fast path: every word normalises to exactly one token.
@@ -126,6 +145,7 @@ def tokenize_text(text: str, masked: list[tuple[int, int]] | None = None) -> Tok
             upper=list(upper),
             possessive=list(possessive),
             rare=list(rare),
+            gaps=gaps,
         )
     tokens = Tokens()
     for start, end, info in zip(starts, ends, infos, strict=True):
@@ -146,6 +166,8 @@ def tokenize_text(text: str, masked: list[tuple[int, int]] | None = None) -> Tok
             tokens.upper.append(upper)
             tokens.possessive.append(possessive)
             tokens.rare.append(rare)
+    # Pieces of one word share its offsets: the gap between them is empty.
+    tokens.gaps = [text[e:s] for e, s in zip(tokens.end[:-1], tokens.start[1:], strict=True)]
     return tokens
 
 
