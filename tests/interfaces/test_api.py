@@ -149,10 +149,12 @@ def test_batch_opens_alerts_and_decisions_go_through_the_api(client: TestClient)
 
     decided = client.post(
         f"/alerts/{alert_id}/decisions",
-        json={"decision": "false_positive", "analyst": "ana", "comment": "born 1990"},
+        json={"decision": "false_positive", "comment": "born 1990"},
+        auth=("ana", "any-password-without-keys"),
     )
     assert decided.status_code == 201
     assert decided.json()["decision"] == "false_positive"
+    assert decided.json()["analyst"] == "ana"
     assert client.get(f"/alerts/{alert_id}").json()["status"] == "false_positive"
     assert client.get("/alerts").json()["total"] == 0
     assert client.get("/alerts", params={"status": "false_positive"}).json()["total"] == 1
@@ -176,6 +178,7 @@ def test_alert_routes_errors(client: TestClient) -> None:
     assert missing.status_code == 404
     bad = client.post("/alerts/1/decisions", json={"decision": "maybe", "analyst": "a"})
     assert bad.status_code == 422
+    assert bad.json()["errors"][0]["loc"] == ["body", "decision"]
     assert client.get("/alerts", params={"status": "closed"}).status_code == 422
 
 
@@ -293,10 +296,13 @@ def test_api_keys_required_when_configured() -> None:
     none = client.post("/match/default", json=body)
     assert none.status_code == 401
     assert "Basic" in none.headers["www-authenticate"]
+    # the message names every way to send the key
+    for way in ("Authorization: Bearer", "X-API-Key", "HTTP Basic"):
+        assert way in none.json()["detail"]
     assert set(none.json()) == ERROR_KEYS
     wrong = client.post("/match/default", json=body, headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
-    assert wrong.json()["detail"] == "invalid API key"
+    assert wrong.json()["detail"].startswith("invalid API key")
     assert client.post("/match/default", json=body,
                        headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
     assert client.post("/match/default", json=body, headers={"X-API-Key": KEY}).status_code == 200
@@ -390,3 +396,165 @@ def test_app_shares_the_list_store_database(tmp_path: Path) -> None:
     app = create_app(Settings(), screener=make_screener(), store=store)
     alerts: AlertStore = app.state.screenwise.alerts
     assert alerts.engine is store.engine
+
+
+# --------------------------------------------------------------------------- user findings
+
+MATCH_BODY = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}}}
+
+
+def _open_alert(client: TestClient, **kwargs: Any) -> int:
+    data = client.post("/screen/batch", json=_batch("Kim Jong Un", open_alerts=True),
+                       **kwargs).json()
+    return int(data["alerts"][0][0]["alert_id"])
+
+
+def test_decision_is_attributed_to_the_authenticated_user_not_the_body() -> None:
+    client = make_client(api_keys=KEY)
+    alert_id = _open_alert(client, headers={"X-API-Key": KEY})
+    response = client.post(
+        f"/alerts/{alert_id}/decisions",
+        json={"decision": "true_match", "analyst": "the-ceo", "comment": "passport agrees"},
+        auth=("alice", KEY),
+    )
+    assert response.status_code == 201
+    decision = response.json()
+    assert (decision["analyst"], decision["display_name"]) == ("alice", "the-ceo")
+    event = client.get(f"/alerts/{alert_id}/audit", headers={"X-API-Key": KEY}).json()[
+        "events"][-1]
+    assert event["actor"] == f"alice via {key_id(KEY)}"
+    assert "the-ceo" not in event["actor"]
+    # without a user name the key id is the identity
+    by_key = client.post(f"/alerts/{alert_id}/decisions", json={"decision": "false-positive"},
+                         headers={"X-API-Key": KEY}).json()
+    assert by_key["analyst"] == key_id(KEY)
+    assert by_key["decision"] == "false_positive"
+
+
+def test_confirmed_true_match_is_reported_to_the_caller(client: TestClient) -> None:
+    alert_id = _open_alert(client)
+    client.post(f"/alerts/{alert_id}/decisions", json={"decision": "true_match"})
+    again = client.post("/screen/batch", json=_batch("Kim Jong Un", open_alerts=True)).json()
+    assert again["alerts"][0][0]["outcome"] == "known_true_match"
+    assert client.get("/alerts", params={"status": "true-match"}).json()["total"] == 1
+
+
+def test_audit_of_unknown_version_is_404(client: TestClient) -> None:
+    _open_alert(client)
+    response = client.get("/audit", params={"list_version_id": "bogus"})
+    assert response.status_code == 404
+    assert "bogus" in response.json()["detail"]
+
+
+def test_readyz_hides_list_versions_without_a_key() -> None:
+    client = make_client(api_keys=KEY)
+    anonymous = client.get("/readyz")
+    assert anonymous.status_code == 200
+    assert anonymous.json() == {"status": "ready"}
+    assert client.get("/readyz", headers={"X-API-Key": "wrong-key-0123456789"}).json() == {
+        "status": "ready"}
+    with_key = client.get("/readyz", headers={"X-API-Key": KEY}).json()
+    assert with_key["lists"]["us_ofac_sdn"] == SDN_VERSION
+    assert with_key["loading"] == {}
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [("/match/default", {}), ("/screen/batch", {}), ("/alerts/1/decisions", {}),
+     ("/screen/text", {})],
+)
+def test_wrong_content_type_is_415_everywhere(
+    client: TestClient, path: str, params: dict[str, Any]
+) -> None:
+    body = json.dumps(MATCH_BODY if path != "/screen/batch" else _batch("Kim Jong Un"))
+    response = client.post(path, content=body.encode(), params=params,
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 415
+    assert response.json()["type"] == "unsupported_media_type"
+    assert "application/x-www-form-urlencoded" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/match/default", "/screen/batch", "/screen/text",
+                                  "/alerts/1/decisions"])
+def test_malformed_json_is_400_with_line_and_column(client: TestClient, path: str) -> None:
+    broken = b'{"queries":\n  {"q": {"schema": "Person",, "properties": {}}}}'
+    response = client.post(path, content=broken, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    data = response.json()
+    assert data["detail"].startswith("malformed JSON at line 2 column 29")
+    assert data["errors"][0]["loc"] == ["body"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "loc"),
+    [
+        ("get", "/search/default", {"params": {"schema": "Banana"}}, 400,
+         ["query", "schema"]),
+        ("post", "/screen/text", {"json": {"text": "a", "url": "https://example.org/"}}, 400,
+         ["body", "text"]),
+        ("post", "/screen/text", {"json": {"text": "Kim Jong Un", "threshold": -1}}, 422,
+         ["body", "threshold"]),
+        ("post", "/screen/text", {"content": b"Kim Jong Un", "params": {"threshold": 9},
+                                  "headers": {"content-type": "text/plain"}}, 422,
+         ["query", "threshold"]),
+        ("post", "/screen/batch", {"json": {"queries": [{"schema": "Person", "properties": {
+            "name": ["  "]}}]}}, 400, ["queries", "0", "properties", "name"]),
+        ("post", "/match/default", {"json": MATCH_BODY, "params": {"algorithm": "nope"}}, 400,
+         ["query", "algorithm"]),
+        ("get", "/alerts", {"params": {"limit": 0}}, 422, ["query", "limit"]),
+    ],
+)
+def test_one_rule_for_400_and_422_with_the_field_named(
+    client: TestClient, method: str, path: str, kwargs: dict[str, Any], status: int,
+    loc: list[str],
+) -> None:
+    response = getattr(client, method)(path, **kwargs)
+    assert response.status_code == status, response.text
+    data = response.json()
+    assert set(data) == ERROR_KEYS
+    assert data["errors"], "a 400/422 names the field at fault"
+    assert data["errors"][0]["loc"] == loc
+
+
+def test_text_body_is_decoded_by_its_declared_charset(client: TestClient) -> None:
+    latin = "Vladimir Putin met Gerhard Schröder.".encode("windows-1252")
+    bad = client.post("/screen/text", content=latin, headers={"content-type": "text/plain"})
+    assert bad.status_code == 400
+    offset = latin.index(b"\xf6")
+    assert f"byte offset {offset}" in bad.json()["detail"]
+    assert bad.json()["errors"][0]["loc"] == ["body"]
+    ok = client.post("/screen/text", content=latin,
+                     headers={"content-type": "text/plain; charset=windows-1252"})
+    assert ok.status_code == 200
+    assert any(m["entity_id"] == "us_ofac_sdn-1" for m in ok.json()["mentions"])
+    html = (b'<html><head><meta charset="iso-8859-1"></head><body><article><p>Gerhard '
+            b'Schr\xf6der, the former chancellor, met Vladimir Putin in Moscow on Tuesday '
+            b'to talk about gas.</p></article></body></html>')
+    page = client.post("/screen/text", content=html, headers={"content-type": "text/html"})
+    assert page.status_code == 200, page.text
+    assert any(m["entity_id"] == "us_ofac_sdn-1" for m in page.json()["mentions"])
+
+
+def test_text_threshold_query_parameter_applies(client: TestClient) -> None:
+    strict = client.post("/screen/text", content=ARTICLE.encode(), params={"threshold": 1.0},
+                         headers={"content-type": "text/plain"}).json()
+    assert strict["threshold"] == 1.0
+    conflict = client.post("/screen/text", json={"text": ARTICLE, "threshold": 0.5},
+                           params={"threshold": 0.9})
+    assert conflict.status_code == 400
+    assert conflict.json()["errors"][0]["loc"] == ["query", "threshold"]
+
+
+def test_docs_page_needs_no_external_assets(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    text = page.text
+    assert "/match/{dataset}" in text and "/screen/text" in text
+    assert "cdn" not in text.lower()
+    # every script, stylesheet or image comes from this server
+    import re
+
+    sources = re.findall(r'(?:src|href)="([^"]+)"', text)
+    assert sources and all(not s.startswith(("http:", "https:", "//")) for s in sources)
+    assert client.get("/redoc").status_code == 404

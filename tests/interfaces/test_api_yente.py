@@ -237,13 +237,9 @@ def test_exclude_entity_ids_and_limit(client: TestClient) -> None:
         ("/match/default", {**_person("Kim Jong Un"), "weights": {"name_literal": 0.8}}, {}, 400,
          "weights"),
         ("/match/default", {"queries": {}}, {}, 400, "no queries"),
-        ("/match/default", {"queries": {"q": {"schema": "Address", "properties": {
-            "name": ["x"]}}}}, {}, 400, "schema"),
-        ("/match/default", {"queries": {"q": {"schema": "Person", "properties": {
-            "birthDate": ["1984"]}}}}, {}, 400, "name"),
         ("/match/default", {"queries": {"q": {"properties": {"name": ["x"]}}}}, {}, 422, "schema"),
         ("/match/default", _person("Kim Jong Un"), {"threshold": 1.5}, 422, "threshold"),
-        ("/match/default", _person("x" * 501), {}, 422, "name"),
+        ("/match/default", _person("x" * 501), {}, 422, "at most 500 characters"),
     ],
 )
 def test_match_errors_have_one_shape(
@@ -257,6 +253,8 @@ def test_match_errors_have_one_shape(
     assert data["status"] == status
     assert needle in data["detail"]
     assert data["request_id"] == response.headers["x-request-id"]
+    if status in (400, 422):
+        assert data["errors"], "400 and 422 name the field at fault"
 
 
 def test_match_batch_limit_answers_413() -> None:
@@ -295,6 +293,86 @@ def test_search_filters_and_paging(client: TestClient) -> None:
     )
     assert page.total.value == 6
     assert [r.id for r in page.results] == ["us_ofac_sdn-1", "us_ofac_sdn-2"]
+
+
+def test_each_query_has_its_own_status(client: TestClient) -> None:
+    queries: dict[str, Any] = {
+        f"q{i}": {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}} for i in range(12)
+    }
+    queries["q5"] = {"schema": "Person", "properties": {"name": ["   "]}}
+    queries["q7"] = {"schema": "Address", "properties": {"name": ["x"]}}
+    queries["q9"] = {"schema": "Person", "properties": {"birthDate": ["1984"]}}
+    response = client.post("/match/default", json={"queries": queries})
+    assert response.status_code == 200
+    parsed = YenteEntityMatchResponse.model_validate(response.json())  # a yente client parses it
+    data = response.json()["responses"]
+    assert list(data) == list(queries)
+    failed = {k for k, v in data.items() if v["status"] != 200}
+    assert failed == {"q5", "q7", "q9"}
+    assert data["q5"]["status"] == 400
+    assert data["q5"]["errors"][0]["loc"] == ["queries", "q5", "properties", "name"]
+    assert "non-blank name" in data["q5"]["detail"]
+    assert data["q7"]["errors"][0]["loc"] == ["queries", "q7", "schema"]
+    assert data["q5"]["results"] == [] and data["q5"]["total"]["value"] == 0
+    for key in set(queries) - failed:
+        assert parsed.responses[key].results[0].id == "us_ofac_sdn-2"
+
+
+def test_total_counts_the_matching_candidates(client: TestClient) -> None:
+    kim = client.post("/match/default", json=_person("Kim Jong Un")).json()["responses"]["q1"]
+    assert kim["total"] == {"value": 1, "relation": "eq"}
+    nobody = client.post("/match/default", json=_person("Nobody Atall")).json()
+    assert nobody["responses"]["q1"]["total"]["value"] == 0
+    born = _person("Dmitry Peskov", birthDate=["1967-10-17"])
+    wide = client.post("/match/default", json=born, params={"cutoff": 0.1}).json()
+    results = wide["responses"]["q1"]["results"]
+    assert [r["match"] for r in results] == [True, False]
+    assert wide["responses"]["q1"]["total"]["value"] == 1  # below the threshold: not counted
+    both = client.post("/match/default", json=_person("Dmitry Peskov")).json()
+    assert both["responses"]["q1"]["total"]["value"] == 2
+    one = client.post("/match/default", json=_person("Dmitry Peskov"), params={"limit": 1}).json()
+    assert len(one["responses"]["q1"]["results"]) == 1
+    assert one["responses"]["q1"]["total"]["value"] == 2  # counted before the limit
+    excluded = client.post("/match/default", json=_person("Kim Jong Un"),
+                           params={"exclude_entity_ids": "us_ofac_sdn-2"}).json()
+    assert excluded["responses"]["q1"]["total"]["value"] == 0
+
+
+def test_overlong_name_reports_the_length_limit(client: TestClient) -> None:
+    for value in (["x" * 100_000], "x" * 100_000):
+        body = {"queries": {"q1": {"schema": "Person", "properties": {"name": value}}}}
+        response = client.post("/match/default", json=body)
+        assert response.status_code == 422
+        first = response.json()["errors"][0]
+        assert first["loc"] == ["body", "queries", "q1", "properties", "name", "0"]
+        assert first["msg"] == "String should have at most 500 characters"
+        assert "at most 500 characters" in response.json()["detail"]
+
+
+def test_search_ranks_the_name_itself_first_with_a_score() -> None:
+    from test_api_support import make_app, make_entities, make_screener
+
+    from screenwise.entities import make_entity
+
+    vessel = make_entity("us_ofac_sdn", "77", "Vessel")
+    vessel.add("name", "PETION")
+    client = TestClient(make_app(make_screener([*make_entities(), vessel])))
+    response = client.get("/search/default", params={"q": "putin"})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    ids = [r["id"] for r in results]
+    assert ids[0] == "us_ofac_sdn-1"
+    scores = [r["score"] for r in results]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores[0] >= 0.9
+    if "us_ofac_sdn-77" in ids:
+        assert results[ids.index("us_ofac_sdn-77")]["score"] < 0.9
+    exact = client.get("/search/default", params={"q": "Rosoboronexport"}).json()["results"]
+    assert exact[0]["id"] == "gb_hmt_sanctions-11"
+    assert exact[0]["score"] == 1.0
+    browse = client.get("/search/default").json()["results"]
+    assert all(r["score"] is None for r in browse)
 
 
 def test_search_rejects_unknown_schema_and_dataset(client: TestClient) -> None:

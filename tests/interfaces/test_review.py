@@ -82,16 +82,18 @@ def test_decision_form_records_decision_with_audit(client: TestClient) -> None:
     token = _csrf(client.get(f"/review/alerts/{alert_id}").text)
     response = client.post(
         f"/review/alerts/{alert_id}/decision",
-        data={"decision": "false_positive", "analyst": "ana", "comment": "born 1990",
+        data={"decision": "false_positive", "display_name": "Ana A.", "comment": "born 1990",
               "csrf": token},
+        auth=("ana", "no-keys-on-loopback"),
         follow_redirects=False,
     )
     assert response.status_code == 303
     assert response.headers["location"] == f"/review/alerts/{alert_id}"
     data = client.get(f"/review/alerts/{alert_id}.json").json()
     assert data["alert"]["status"] == "false_positive"
-    assert [(d["decision"], d["analyst"], d["comment"]) for d in data["alert"]["decisions"]] == [
-        ("false_positive", "ana", "born 1990")
+    assert [(d["decision"], d["analyst"], d["display_name"], d["comment"])
+            for d in data["alert"]["decisions"]] == [
+        ("false_positive", "ana", "Ana A.", "born 1990")
     ]
     decided = data["audit"][-1]
     assert decided["event"] == "decided"
@@ -117,7 +119,7 @@ def test_forged_decisions_are_refused(
         follow_redirects=False,
     )
     assert response.status_code == 403
-    assert response.json()["type"] == "forbidden"
+    assert "invalid or expired form token" in response.text
     assert client.get(f"/alerts/{alert_id}").json()["status"] == "open"
 
 
@@ -129,16 +131,18 @@ def test_review_needs_the_api_key_when_configured() -> None:
     (alert_id,) = _open_alerts(client, "Kim Jong Un", **{"X-API-Key": KEY})
     signed_in = client.get(f"/review/alerts/{alert_id}", auth=("ana", KEY))
     assert signed_in.status_code == 200
-    assert 'name="analyst" value="ana"' in signed_in.text
+    assert "Recorded as <strong>ana</strong>" in signed_in.text
     # a token issued for one key does not work with another client identity
     token = _csrf(signed_in.text)
     ok = client.post(
         f"/review/alerts/{alert_id}/decision",
-        data={"decision": "true_match", "analyst": "ana", "csrf": token},
+        data={"decision": "true_match", "display_name": "the-ceo", "csrf": token},
         auth=("ana", KEY),
         follow_redirects=False,
     )
     assert ok.status_code == 303
+    (decision,) = client.get(f"/alerts/{alert_id}", auth=("ana", KEY)).json()["decisions"]
+    assert (decision["analyst"], decision["display_name"]) == ("ana", "the-ceo")
 
 
 def test_pages_escape_listed_names() -> None:
@@ -153,10 +157,36 @@ def test_pages_escape_listed_names() -> None:
     assert "&lt;script&gt;" in text
 
 
-def test_unknown_alert_page_is_404(client: TestClient) -> None:
-    response = client.get("/review/alerts/999")
-    assert response.status_code == 404
-    assert response.json()["detail"] == "alert 999 does not exist"
-    assert client.get("/review", params={"status": "closed"}).status_code == 422
+def test_review_pages_answer_errors_as_html_and_twins_as_json(client: TestClient) -> None:
+    page = client.get("/review/alerts/999")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "alert 999 does not exist" in page.text
+    assert page.headers["x-request-id"] in page.text
+    bad = client.get("/review", params={"status": "closed"})
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("text/html")
+    assert "<code>query.status</code>" in bad.text
+    twin = client.get("/review/alerts/999.json")
+    assert twin.status_code == 404
+    assert twin.json()["detail"] == "alert 999 does not exist"
+    assert client.get("/review.json", params={"status": "closed"}).json()["type"] == (
+        "invalid_request")
+    # both spellings of a status work on the pages too
+    assert client.get("/review", params={"status": "true-match"}).status_code == 200
+
+
+def test_review_sign_in_and_forged_forms_answer_html() -> None:
+    client = make_client(api_keys=KEY)
+    page = client.get("/review")
+    assert page.status_code == 401
+    assert page.headers["content-type"].startswith("text/html")
+    assert "HTTP Basic" in page.text
+    (alert_id,) = _open_alerts(client, "Kim Jong Un", **{"X-API-Key": KEY})
+    forged = client.post(f"/review/alerts/{alert_id}/decision", auth=("ana", KEY),
+                         data={"decision": "true_match", "csrf": "0" * 64},
+                         follow_redirects=False)
+    assert forged.status_code == 403
+    assert forged.headers["content-type"].startswith("text/html")
 
 

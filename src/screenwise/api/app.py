@@ -9,25 +9,40 @@
 * ``/review*`` are the analysts' pages, each with a ``.json`` twin
   (:mod:`screenwise.api.review`).
 
-Errors are mapped once, here: a :class:`~screenwise.errors.ScreenwiseError` answers with
-its ``status`` attribute, request validation with 422, unknown routes with 404, and
-anything else (a bug) with 500 (:mod:`screenwise.api.security`). Every 4xx/5xx body has the
-same JSON shape (:func:`screenwise.api.security.error_body`) and never a stack trace.
+The lists served follow the store: a :class:`~screenwise.serving.LiveScreener` checks the
+store's active list versions every few seconds, builds a screener over newly promoted ones
+in the background while the current one keeps serving, and swaps it in atomically; a failed
+build leaves the current one serving and is logged.
+
+Errors are mapped once, here, by one rule:
+
+* **415** a body in a content type the route does not read;
+* **400** malformed JSON (``malformed JSON at line L column C``), and requests that are
+  well-formed but semantically invalid (a schema that cannot be screened, a blank name, an
+  unknown algorithm): a :class:`~screenwise.errors.ScreenwiseError` answers with its
+  ``status``;
+* **422** body or parameter validation (types, ranges, lengths), with every failing field;
+* unknown routes 404, anything else (a bug) 500 (:mod:`screenwise.api.security`).
+
+Every 4xx/5xx body has the same JSON shape (:func:`screenwise.api.security.error_body`),
+never a stack trace, and for 400 and 422 a non-empty ``errors`` list naming the fields. On
+the review pages (:func:`screenwise.api.security.is_html_path`) the same errors are
+rendered as an HTML page instead.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -37,9 +52,11 @@ from screenwise.api.security import (
     GuardMiddleware,
     RateLimiter,
     error_body,
+    is_html_path,
     load_api_keys,
 )
-from screenwise.errors import NotReadyError, ScreenwiseError
+from screenwise.errors import InputError, ScreenwiseError
+from screenwise.serving import CHECK_INTERVAL_S, LiveScreener
 from screenwise.settings import Settings
 from screenwise.store.alerts import AlertStore
 
@@ -47,13 +64,18 @@ if TYPE_CHECKING:
     from screenwise.screening import Screener
     from screenwise.store.versions import ListStore
 
-__all__ = ["AppState", "app_from_env", "create_app", "get_state", "review_secret"]
+__all__ = [
+    "AppState",
+    "app_from_env",
+    "create_app",
+    "field_errors",
+    "get_state",
+    "review_secret",
+]
 
 log = logging.getLogger("screenwise.api")
 
 HERE = Path(__file__).resolve().parent
-#: Seconds between attempts to load the lists while none is active yet.
-LOAD_RETRY_S = 10.0
 
 
 @dataclass
@@ -66,7 +88,7 @@ class AppState:
         alerts: the alert store.
         keys: the accepted API keys.
         csrf_secret: secret for the review form's anti-forgery tokens.
-        load_error: why the lists are not loaded yet, for ``/readyz``.
+        live: the screener being served, following the store's active list versions.
     """
 
     settings: Settings
@@ -74,50 +96,20 @@ class AppState:
     alerts: AlertStore
     keys: ApiKeys
     csrf_secret: bytes
-    load_error: str = "lists are loading"
-    _screener: Screener | None = None
-    _stop: threading.Event = field(default_factory=threading.Event)
+    live: LiveScreener
 
     @property
     def ready(self) -> bool:
         """True once a screener over loaded lists is in place."""
-        return self._screener is not None
+        return self.live.ready
 
     def screener(self) -> Screener:
-        """Return the screener.
+        """Return the screener being served (call once per request and keep it).
 
         Raises:
             NotReadyError: no list version is loaded yet.
         """
-        screener = self._screener
-        if screener is None:
-            raise NotReadyError(f"not ready: {self.load_error}")
-        return screener
-
-    def set_screener(self, screener: Screener) -> None:
-        """Install a screener (atomically replaces the previous one)."""
-        self._screener = screener
-
-    def load_lists(self) -> None:
-        """Build the screener from the store's active list versions, retrying until loaded.
-
-        Runs in a background thread; stops when the application shuts down.
-        """
-        from screenwise.screening import Screener
-
-        store = self.store
-        if store is None:
-            self.load_error = "no list store configured"
-            return
-        while not self._stop.is_set():
-            try:
-                self.set_screener(Screener.from_store(store, settings=self.settings))
-                log.info("lists loaded: %s", sorted(self.screener().list_versions))
-                return
-            except NotReadyError as exc:
-                self.load_error = str(exc)
-                log.warning("lists not loaded yet (%s); retrying in %.0f s", exc, LOAD_RETRY_S)
-            self._stop.wait(LOAD_RETRY_S)
+        return self.live.current()
 
 
 async def get_state(request: Request) -> AppState:
@@ -134,40 +126,81 @@ def _request_id(request: Request) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _error(request: Request, status: int, detail: str, **extra: Any) -> JSONResponse:
-    body = error_body(status, detail, request_id=_request_id(request), **extra)
+def _error(
+    request: Request, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+) -> Response:
     headers = {"WWW-Authenticate": 'Bearer, Basic realm="screenwise"'} if status == 401 else None
+    if is_html_path(request.url.path):
+        from screenwise.api.review import render_error_page
+
+        page = render_error_page(status, detail, _request_id(request), errors)
+        return HTMLResponse(page, status_code=status, headers=headers)
+    body = error_body(status, detail, request_id=_request_id(request), errors=errors)
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def _screenwise_error(request: Request, exc: Exception) -> JSONResponse:
+#: ``field: reason`` at the start of an error message names the field at fault.
+_FIELD_PREFIX = re.compile(r"^(?:field )?([A-Za-z_][\w.\-]*(?:/[A-Za-z_][\w.\-]*)*): ")
+
+
+def field_errors(exc: ScreenwiseError) -> list[dict[str, Any]]:
+    """Return the ``errors`` list of a 400 answer: the field the error names.
+
+    The field is the error's ``field`` attribute (:class:`~screenwise.errors.QueryError`),
+    else the ``field:`` its message starts with, else ``body`` for an unreadable input
+    document (:class:`~screenwise.errors.InputError`) and ``request`` otherwise.
+    """
+    field = getattr(exc, "field", None)
+    found = _FIELD_PREFIX.match(str(exc))
+    if not field and found:
+        field = found.group(1)
+    if not field:
+        field = "body" if isinstance(exc, InputError) else "request"
+    return [{"loc": str(field).split("."), "msg": str(exc), "type": "bad_request"}]
+
+
+async def _screenwise_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ScreenwiseError)
     if exc.status >= 500:
         log.warning("request %s failed: %s", _request_id(request), exc)
-    response = _error(request, exc.status, str(exc))
+    errors = field_errors(exc) if exc.status == 400 else None
+    response = _error(request, exc.status, str(exc), errors)
     retry = getattr(exc, "retry_after_s", None)
     if retry is not None:
         response.headers["Retry-After"] = str(retry)
     return response
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    from screenwise.api.bodies import malformed_json_message
+
     assert isinstance(exc, RequestValidationError)
+    raw = list(exc.errors())
+    broken = next((e for e in raw if e.get("type") == "json_invalid"), None)
+    if broken is not None:
+        loc = list(broken.get("loc", ()))
+        pos = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0
+        reason = str((broken.get("ctx") or {}).get("error", "invalid JSON"))
+        doc = exc.body if isinstance(exc.body, str | bytes) else ""
+        message = malformed_json_message(doc, pos, reason)
+        return _error(
+            request, 400, message, [{"loc": ["body"], "msg": message, "type": "json_invalid"}]
+        )
     errors = [
         {
             "loc": [str(part) for part in err.get("loc", ())],
             "msg": str(err.get("msg", "")),
             "type": str(err.get("type", "")),
         }
-        for err in exc.errors()
-    ]
-    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+        for err in raw
+    ] or [{"loc": ["request"], "msg": "invalid request", "type": "value_error"}]
+    first = errors[0]
     where = ".".join(first["loc"])
     detail = f"invalid request: {where}: {first['msg']}" if where else f"invalid request: {first['msg']}"
-    return _error(request, 422, detail, errors=errors)
+    return _error(request, 422, detail, errors)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else "request failed"
     response = _error(request, exc.status_code, detail)
@@ -182,6 +215,7 @@ def create_app(
     screener: Screener | None = None,
     store: ListStore | None = None,
     alerts: AlertStore | None = None,
+    check_interval_s: float = CHECK_INTERVAL_S,
 ) -> FastAPI:
     """Build the screenwise HTTP application.
 
@@ -190,9 +224,12 @@ def create_app(
         screener: a ready screener; when None, the lists are loaded from ``store`` in a
             background thread at start-up and ``/readyz`` answers 503 until they are.
         store: the list-version store; default ``ListStore(settings.db_url)`` when no
-            screener is given.
+            screener is given. While the application runs, a background thread checks its
+            active list versions every ``check_interval_s`` seconds and rolls the served
+            screener over to newly promoted ones.
         alerts: the alert store; default on the list store's database (or on
             ``settings.db_url``).
+        check_interval_s: seconds between two checks of the store's active list versions.
 
     Returns:
         The FastAPI application (serve it with uvicorn).
@@ -200,7 +237,7 @@ def create_app(
     Raises:
         InputError: when the API keys file cannot be read or a key is too short.
     """
-    from screenwise.api import review, screen, yente_compat
+    from screenwise.api import docs, review, screen, yente_compat
 
     if store is None and screener is None:
         from screenwise.store.versions import ListStore
@@ -214,20 +251,18 @@ def create_app(
         alerts=alerts,
         keys=ApiKeys(load_api_keys(settings)),
         csrf_secret=review_secret(settings),
+        live=LiveScreener(
+            store, settings, screener=screener, check_interval_s=check_interval_s
+        ),
     )
-    if screener is not None:
-        state.set_screener(screener)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        loader: threading.Thread | None = None
-        if not state.ready:
-            loader = threading.Thread(target=state.load_lists, name="screenwise-load", daemon=True)
-            loader.start()
+        state.live.start()
         try:
             yield
         finally:
-            state._stop.set()
+            state.live.stop()
 
     app = FastAPI(
         title="screenwise",
@@ -238,12 +273,19 @@ def create_app(
             "other routes are screenwise's own: batch and text screening, entities with "
             "provenance, the active list versions, and alerts with analysts' decisions and "
             "an audit trail. Send the API key as `Authorization: Bearer <key>` or "
-            "`X-API-Key: <key>`. Every error has the body "
-            '`{"detail", "status", "type", "request_id", "errors"}`.'
+            "`X-API-Key: <key>`, or use HTTP Basic authentication with the key as the "
+            "password. Every error has the body "
+            '`{"detail", "status", "type", "request_id", "errors"}`: 415 for a content type '
+            "the route does not read, 400 for malformed JSON or a semantically invalid "
+            "request, 422 for body or parameter validation; `errors` names the fields."
         ),
         version=_version(),
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
+        # the reference page is served by screenwise itself, without external assets
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.screenwise = state
     app.add_exception_handler(ScreenwiseError, _screenwise_error)
@@ -252,12 +294,14 @@ def create_app(
     app.include_router(yente_compat.router)
     app.include_router(screen.router)
     app.include_router(review.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(
         GuardMiddleware,
         keys=state.keys,
         limiter=RateLimiter(settings.rate_limit_per_minute),
         max_body_bytes=settings.max_text_bytes,
+        html_error=review.render_error_page,
     )
     return app
 

@@ -9,8 +9,13 @@ The decision form posts to ``/review/alerts/{id}/decision`` and goes through the
 :meth:`screenwise.store.alerts.AlertStore.decide` call as the JSON API. The form carries
 an anti-forgery token bound to the alert and the API key (HMAC with a per-process secret),
 and a cross-origin ``Origin`` header is refused, so another site cannot post decisions
-with an analyst's browser credentials. In a browser, sign in with HTTP Basic: any user
-name (it pre-fills the analyst field) and the API key as password.
+with an analyst's browser credentials. In a browser, sign in with HTTP Basic: your user
+name and the API key as password. Decisions are recorded under that authenticated
+identity (the user name, or the key id when none is given); the form's optional display
+name is kept next to it and cannot replace it.
+
+Errors on these pages (a missing alert, a bad parameter, a refused form) are rendered as
+an HTML page (:func:`render_error_page`); the JSON twins answer the API's JSON errors.
 """
 
 from __future__ import annotations
@@ -26,10 +31,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from screenwise.api.app import HERE, AppState, get_state
-from screenwise.api.security import ERROR_RESPONSES, ErrorResponse, ForbiddenError
-from screenwise.store.alerts import STATUSES, Alert
+from screenwise.api.security import ERROR_RESPONSES, ErrorResponse, ForbiddenError, identity_of
+from screenwise.store.alerts import STATUSES, Alert, parse_status
 
-__all__ = ["csrf_token", "router"]
+__all__ = ["csrf_token", "render_error_page", "router"]
 
 router = APIRouter(tags=["review"], responses=ERROR_RESPONSES)
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -68,9 +73,52 @@ def _key_id(request: Request) -> str:
     return str(kid) if kid else "anonymous"
 
 
-def _user(request: Request) -> str:
-    user = request.scope.get("state", {}).get("user")
-    return str(user) if user else ""
+def _identity(request: Request) -> tuple[str, str]:
+    return identity_of(request.scope.get("state", {}))
+
+
+#: Titles of error pages by status.
+_ERROR_TITLES = {
+    400: "Invalid request",
+    401: "Sign in needed",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Too large",
+    415: "Unsupported content type",
+    422: "Invalid request",
+    429: "Too many requests",
+    500: "Server error",
+    503: "Not ready",
+}
+
+
+def render_error_page(
+    status: int,
+    detail: str,
+    request_id: str | None,
+    errors: list[dict[str, Any]] | None = None,
+) -> str:
+    """Render the HTML error page of the review pages.
+
+    Args:
+        status: the HTTP status.
+        detail: the error message (escaped by the template).
+        request_id: the request id to quote, when known.
+        errors: the field errors (``loc``, ``msg``), when any.
+
+    Returns:
+        A complete HTML document.
+    """
+    template = templates.env.get_template("error.html")
+    return template.render(
+        status=status,
+        title=_ERROR_TITLES.get(status, "Error"),
+        detail=detail,
+        request_id=request_id,
+        errors=errors or [],
+        json_url=None,
+    )
 
 
 def queue_data(
@@ -85,7 +133,7 @@ def queue_data(
     Raises:
         QueryError: unknown status.
     """
-    wanted = None if status in (None, "", "all") else status
+    wanted = None if status in (None, "", "all") else parse_status(status)
     alerts = state.alerts.list_alerts(status=wanted, limit=limit, offset=offset)
     counts = {s: state.alerts.count_alerts(status=s) for s in STATUSES}
     return {
@@ -119,8 +167,10 @@ def alert_data(state: AppState, alert_id: int) -> dict[str, Any]:
 Status = Annotated[
     str,
     Query(
-        pattern="^(open|true_match|false_positive|all)$",
-        description="`open`, `true_match`, `false_positive` or `all`.",
+        pattern="^([Oo][Pp][Ee][Nn]|[Tt][Rr][Uu][Ee][_ -][Mm][Aa][Tt][Cc][Hh]|"
+        "[Ff][Aa][Ll][Ss][Ee][_ -][Pp][Oo][Ss][Ii][Tt][Ii][Vv][Ee]|[Aa][Ll][Ll])$",
+        description="`open`, `true_match`, `false_positive` or `all` (`true-match` and "
+        "`false-positive` are accepted too).",
     ),
 ]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -187,7 +237,7 @@ async def review_alert(
             "labels": STATUS_LABELS,
             "how_labels": HOW_LABELS,
             "csrf": csrf_token(state.csrf_secret, alert_id, _key_id(request)),
-            "analyst": _user(request),
+            "identity": _identity(request)[0],
             "json_url": f"/review/alerts/{alert_id}.json",
         },
     )
@@ -207,21 +257,24 @@ async def review_decide(
     alert_id: AlertId,
     state: Annotated[AppState, Depends(get_state)],
     decision: Annotated[str, Form(max_length=20)],
-    analyst: Annotated[str, Form(max_length=200)],
     csrf: Annotated[str, Form(max_length=128)],
     comment: Annotated[str, Form(max_length=5000)] = "",
+    display_name: Annotated[str, Form(max_length=200)] = "",
 ) -> RedirectResponse:
-    """Record the form's decision, then show the alert again (303 redirect)."""
+    """Record the form's decision under the signed-in identity, then show the alert again
+    (303 redirect)."""
     expected = csrf_token(state.csrf_secret, alert_id, _key_id(request))
     if not hmac.compare_digest(expected, csrf) or not _same_origin(request):
         raise ForbiddenError("decision form: invalid or expired form token; reload the page")
+    analyst, actor = _identity(request)
     await run_in_threadpool(
         lambda: state.alerts.decide(
             alert_id,
             decision,
             analyst=analyst,
             comment=comment,
-            actor=f"{analyst.strip()} via {_key_id(request)} (review page)",
+            actor=f"{actor} (review page)",
+            display_name=display_name or None,
         )
     )
     return RedirectResponse(f"/review/alerts/{alert_id}", status_code=303)

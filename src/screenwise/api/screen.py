@@ -4,13 +4,19 @@
   opens alerts for the matches (``open_alerts``), which then show in the review queue.
 * ``POST /screen/text``: an article as ``text/plain``, ``text/html`` or JSON
   ``{"text": ...}`` / ``{"url": ...}``; answers the text screening result (mentions with
-  character offsets into the input).
+  character offsets into the input). Text bodies are decoded by their declared charset
+  (:mod:`screenwise.api.bodies`).
 * ``GET /entities/{id}``: one listed entity with its provenance (list, version, programs).
-* ``GET /lists``: the active list versions. ``GET /healthz``: the process is up.
-  ``GET /readyz``: 503 until lists are loaded.
+* ``GET /lists``: the list versions being served, and newer active versions still loading.
+  ``GET /healthz``: the process is up. ``GET /readyz``: 503 until lists are loaded; the
+  versions only for an authenticated caller when API keys are configured.
 * ``GET /alerts``, ``GET /alerts/{id}``, ``POST /alerts/{id}/decisions``,
   ``GET /alerts/{id}/audit``, ``GET /audit``: the alert queue, analysts' decisions and
   the audit trail (:mod:`screenwise.store.alerts`).
+
+Decisions are attributed to the authenticated identity (HTTP Basic user name, else the API
+key id: :func:`screenwise.api.security.identity_of`); the body's optional ``analyst`` is
+only a display name kept next to it.
 
 Routes parse input, make one library call and serialise the result models of
 :mod:`screenwise.results` and :mod:`screenwise.store.alerts`.
@@ -19,22 +25,30 @@ Routes parse input, make one library call and serialise the result models of
 from __future__ import annotations
 
 import ipaddress
-import json
 import socket
 from typing import Annotated, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from screenwise.api.app import AppState, get_state
+from screenwise.api.bodies import (
+    decode_text_body,
+    is_json_media,
+    media_type_of,
+    parse_json_body,
+    require_json,
+)
 from screenwise.api.security import (
     ERROR_RESPONSES,
     ErrorResponse,
     RequestTooLargeError,
     UnsupportedMediaTypeError,
+    identity_of,
 )
 from screenwise.api.yente_compat import (
     EntityExample,
@@ -46,7 +60,7 @@ from screenwise.api.yente_compat import (
 from screenwise.entities import list_id_of
 from screenwise.errors import InputError, QueryError
 from screenwise.results import ScreeningResult, TextScreeningResult
-from screenwise.store.alerts import Alert, AuditEvent, Decision, HitOutcome
+from screenwise.store.alerts import Alert, AuditEvent, Decision, HitOutcome, parse_status
 
 __all__ = ["router"]
 
@@ -57,6 +71,14 @@ Responses = dict[int | str, dict[str, Any]]
 _NOT_READY: Responses = {503: {"model": ErrorResponse, "description": "Lists not loaded yet"}}
 _NOT_FOUND: Responses = {404: {"model": ErrorResponse, "description": "Not found"}}
 _BAD: Responses = {400: {"model": ErrorResponse, "description": "Invalid request"}}
+_MEDIA: Responses = {
+    415: {"model": ErrorResponse, "description": "Unsupported content type"}
+}
+#: Threshold query parameter of the screening routes.
+Threshold = Annotated[
+    float | None,
+    Query(ge=0.0, le=1.0, description="Score in [0, 1] at or above which a mention is an alert."),
+]
 
 
 # --------------------------------------------------------------------------- models
@@ -140,7 +162,7 @@ class EntityWithProvenance(EntityResponse):
 
 
 class ListVersionResponse(BaseModel):
-    """One active list version."""
+    """One list version (``source``: the input file names, never server paths)."""
 
     list_id: str = Field(..., examples=["us_ofac_sdn"])
     version_id: str = Field(..., examples=["us_ofac_sdn@2023-12-28#d768d28e"])
@@ -153,9 +175,14 @@ class ListVersionResponse(BaseModel):
 
 
 class ListsResponse(BaseModel):
-    """Answer of ``GET /lists``."""
+    """Answer of ``GET /lists``: the versions being served, and newer ones still loading."""
 
     lists: list[ListVersionResponse]
+    loading: list[ListVersionResponse] = Field(
+        default_factory=list,
+        description="Active list versions promoted in the store that the server is still "
+        "loading (screening uses `lists` until they are in place).",
+    )
 
 
 class HealthResponse(BaseModel):
@@ -165,15 +192,24 @@ class HealthResponse(BaseModel):
 
 
 class ReadyResponse(BaseModel):
-    """Answer of ``GET /readyz`` when the service can screen."""
+    """Answer of ``GET /readyz`` when the service can screen.
+
+    Without API keys configured, or with a valid key, it also says what is served:
+    ``lists`` (list id -> version id being screened against), ``loading`` (newer active
+    versions still loading), ``entities``, ``algorithm``, ``threshold`` and
+    ``reload_error`` (why the last load of new versions failed, if it did). Otherwise only
+    ``status``.
+    """
 
     status: str = Field("ready", examples=["ready"])
-    lists: dict[str, str] = Field(
-        ..., examples=[{"us_ofac_sdn": "us_ofac_sdn@2023-12-28#d768d28e"}]
+    lists: dict[str, str] | None = Field(
+        None, examples=[{"us_ofac_sdn": "us_ofac_sdn@2023-12-28#d768d28e"}]
     )
-    entities: int = Field(..., examples=[13821])
-    algorithm: str
-    threshold: float
+    loading: dict[str, str] | None = Field(None, examples=[{}])
+    entities: int | None = Field(None, examples=[13821])
+    algorithm: str | None = None
+    threshold: float | None = None
+    reload_error: str | None = None
 
 
 class AlertsResponse(BaseModel):
@@ -186,14 +222,25 @@ class AlertsResponse(BaseModel):
 
 
 class DecisionRequest(BaseModel):
-    """Body of ``POST /alerts/{id}/decisions``."""
+    """Body of ``POST /alerts/{id}/decisions``.
+
+    The decision is recorded under the authenticated identity (HTTP Basic user name, else
+    the API key id); ``analyst`` is an optional display name kept next to it, never
+    instead of it.
+    """
 
     model_config = ConfigDict(strict=True)
 
     decision: Literal["true_match", "false_positive", "true-match", "false-positive"] = Field(
         ..., examples=["false_positive"]
     )
-    analyst: str = Field(..., min_length=1, max_length=200, examples=["a.analyst"])
+    analyst: str | None = Field(
+        None,
+        max_length=200,
+        examples=["Ana Analyst"],
+        description="Optional display name; the decision is attributed to the "
+        "authenticated identity whatever this says.",
+    )
     comment: str = Field("", max_length=5000, examples=["Birth date 1975 differs from 1967."])
 
 
@@ -204,9 +251,24 @@ class AuditResponse(BaseModel):
 
 
 def _actor(request: Request) -> str:
-    state = request.scope.get("state", {})
-    kid = state.get("key_id")
-    return str(kid) if kid else "anonymous"
+    return identity_of(request.scope.get("state", {}))[1]
+
+
+def _public_source(source: str | None) -> str | None:
+    """Return a version's source with file names only: local paths never leave the server.
+
+    ``http(s)`` URLs (public download addresses) are kept as they are.
+    """
+    if not source:
+        return source
+    parts = []
+    for item in source.split(";"):
+        item = item.strip()
+        if item.lower().startswith(("http://", "https://")):
+            parts.append(item)
+        elif item:
+            parts.append(item.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1])
+    return ";".join(parts)
 
 
 # --------------------------------------------------------------------------- screening
@@ -217,7 +279,8 @@ def _actor(request: Request) -> str:
     tags=["screening"],
     summary="Screen up to 1,000 queries",
     response_model=BatchResponse,
-    responses={**_BAD, **_NOT_FOUND, **_NOT_READY},
+    responses={**_BAD, **_NOT_FOUND, **_NOT_READY, **_MEDIA},
+    dependencies=[Depends(require_json)],
 )
 async def screen_batch(
     request: Request,
@@ -370,52 +433,61 @@ def _fetch_public(url: str, *, max_bytes: int, timeout_s: float) -> tuple[str, s
     summary="Screen an article (text, HTML or URL)",
     response_model=TextScreeningResult,
     openapi_extra=_TEXT_BODY,
-    responses={
-        **_BAD,
-        **_NOT_READY,
-        415: {"model": ErrorResponse, "description": "Unsupported content type"},
-    },
+    responses={**_BAD, **_NOT_READY, **_MEDIA},
 )
 async def screen_text(
     request: Request,
     state: Annotated[AppState, Depends(get_state)],
+    threshold: Threshold = None,
 ) -> JSONResponse:
     """Find mentions of listed parties in an article.
 
     Send the article as `text/plain` or `text/html`, or JSON `{"text": "..."}` or
-    `{"url": "https://..."}` (public http(s) addresses only). Bodies over
-    `max_text_bytes` (2 MB) answer 413. Each mention has the matched text, its character
-    offsets `start`/`end` into the input, the sentence, `score` in [0, 1] and `region`
-    (`body` or `boilerplate`).
+    `{"url": "https://..."}` (public http(s) addresses only). A text body is decoded with
+    the `charset` of its `Content-Type` (for HTML, else its `<meta charset>`), else as
+    UTF-8; bytes not valid in that charset answer 400 with their byte offset. Bodies over
+    `max_text_bytes` (2 MB) answer 413, other content types 415. `threshold` (query
+    parameter, or `threshold` in the JSON body) sets the alert threshold in [0, 1].
 
-    Example: `curl -H 'Content-Type: text/plain' --data 'Kim Jong Un met Vladimir Putin.'
-    http://127.0.0.1:8000/screen/text`.
+    Each mention has the matched text, its character offsets `start`/`end` into the
+    input, the sentence, `score` in [0, 1] and `region` (`body` or `boilerplate`).
+
+    Example: `curl -H 'Content-Type: text/plain; charset=utf-8' --data 'Kim Jong Un met
+    Vladimir Putin.' http://127.0.0.1:8000/screen/text`.
     """
     screener = state.screener()
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    header = request.headers.get("content-type", "")
+    media = media_type_of(header)
+    if media not in ("text/plain", "text/html") and not is_json_media(media):
+        raise UnsupportedMediaTypeError(
+            f"content type {media or '(none)'!r} not supported; send text/plain, text/html "
+            "or application/json"
+        )
     raw = await request.body()
-    threshold: float | None = None
     warnings: list[str] = []
     source = "-"
     if media in ("text/plain", "text/html"):
-        from screenwise.text.inputs import decode_bytes
-
-        text, _encoding, warnings = decode_bytes(raw, name="<request body>")
+        text = decode_text_body(raw, header)
         content_type: str | None = media
-    elif media == "application/json":
+    else:
+        data = parse_json_body(raw)
         try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise QueryError(f"body: invalid JSON ({exc})") from exc
-        try:
-            parsed = TextRequest.model_validate(data) if isinstance(data, dict) else None
+            parsed = TextRequest.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first.get("loc", ()))
-            raise QueryError(f"body.{where}: {first.get('msg', 'invalid')}") from exc
-        if parsed is None or (parsed.text is None) == (parsed.url is None):
-            raise QueryError("body: give exactly one of 'text' or 'url'")
-        threshold = parsed.threshold
+            raise RequestValidationError(
+                [{**err, "loc": ("body", *err.get("loc", ()))} for err in exc.errors()]
+            ) from None
+        if (parsed.text is None) == (parsed.url is None):
+            raise QueryError("body: give exactly one of 'text' or 'url'", field="body.text")
+        if threshold is not None and parsed.threshold is not None and (
+            threshold != parsed.threshold
+        ):
+            raise QueryError(
+                f"threshold: the query parameter ({threshold}) and the body "
+                f"({parsed.threshold}) disagree; give one",
+                field="query.threshold",
+            )
+        threshold = parsed.threshold if parsed.threshold is not None else threshold
         if parsed.url is not None:
             url = parsed.url
             settings = state.settings
@@ -427,13 +499,8 @@ async def screen_text(
         else:
             text = parsed.text or ""
             content_type = parsed.content_type
-    else:
-        raise UnsupportedMediaTypeError(
-            f"content type {media or '(none)'!r} not supported; send text/plain, text/html "
-            "or application/json"
-        )
     if not text.strip():
-        raise QueryError("body: the text is empty")
+        raise QueryError("body: the text is empty", field="body")
     result = await run_in_threadpool(
         lambda: screener.screen_text(
             text,
@@ -479,41 +546,57 @@ async def get_entity(
     return JSONResponse(data)
 
 
+def _version_info(state: AppState, list_id: str, version_id: str) -> dict[str, Any]:
+    """One list version for ``/lists``: the store's record when there is one."""
+    from screenwise.errors import NotFoundError
+
+    info: dict[str, Any] = {"list_id": list_id, "version_id": version_id}
+    if state.store is None:
+        return info
+    try:
+        v = state.store.get_version(version_id)
+    except NotFoundError:
+        return info
+    info.update(
+        published=v.published.isoformat() if v.published else None,
+        loaded_at=v.loaded_at.isoformat(),
+        entity_count=v.entity_count,
+        content_hash=v.content_hash,
+        source=_public_source(v.source),
+        format=v.format,
+    )
+    return info
+
+
 @router.get(
     "/lists",
     tags=["data"],
-    summary="Active list versions",
+    summary="List versions being served",
     response_model=ListsResponse,
-    responses=_NOT_READY,
 )
 async def get_lists(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
-    """List the active list versions (what screening runs against).
+    """List the list versions screening runs against, and newer ones still loading.
 
-    Each has its list id, version id, publication date, load time, entity count and
-    content hash. Example: `GET /lists`.
+    `lists` are the versions being served; `loading` the versions promoted in the store
+    since that the server is still loading (it swaps them in without a restart). Each has
+    its list id, version id, publication date, load time, entity count, content hash and
+    source file names. Example: `GET /lists`.
     """
-    if state.store is not None:
-        versions = await run_in_threadpool(state.store.active_versions)
-        lists = [
-            {
-                "list_id": v.list_id,
-                "version_id": v.version_id,
-                "published": v.published.isoformat() if v.published else None,
-                "loaded_at": v.loaded_at.isoformat(),
-                "entity_count": v.entity_count,
-                "content_hash": v.content_hash,
-                "source": v.source,
-                "format": v.format,
-            }
-            for v in versions
-        ]
-    else:
-        screener = state.screener()
-        lists = [
-            {"list_id": lid, "version_id": vid}
-            for lid, vid in sorted(screener.list_versions.items())
-        ]
-    return JSONResponse({"lists": lists})
+    live = state.live
+
+    def run() -> dict[str, Any]:
+        return {
+            "lists": [
+                _version_info(state, lid, vid)
+                for lid, vid in sorted(live.served_versions().items())
+            ],
+            "loading": [
+                _version_info(state, lid, vid)
+                for lid, vid in sorted(live.pending_versions().items())
+            ],
+        }
+
+    return JSONResponse(await run_in_threadpool(run))
 
 
 @router.get(
@@ -534,19 +617,30 @@ async def healthz() -> JSONResponse:
     response_model=ReadyResponse,
     responses=_NOT_READY,
 )
-async def readyz(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
-    """Answer 200 with the loaded list versions once screening works, 503 before.
+async def readyz(
+    request: Request, state: Annotated[AppState, Depends(get_state)]
+) -> JSONResponse:
+    """Answer 200 once screening works, 503 before.
 
-    No API key needed; use it as the load balancer's readiness probe.
+    No API key needed; use it as the load balancer's readiness probe. When API keys are
+    configured, only a caller sending a valid key also gets what is served: `lists` (the
+    versions screened against), `loading` (newer active versions still loading),
+    `entities`, `algorithm`, `threshold` and `reload_error`. Without keys configured
+    (loopback only) everyone gets them.
     """
     screener = state.screener()
+    if not request.scope.get("state", {}).get("authenticated"):
+        return JSONResponse({"status": "ready"})
+    live = state.live
     return JSONResponse(
         {
             "status": "ready",
             "lists": dict(screener.list_versions),
+            "loading": live.pending_versions(),
             "entities": len(screener.entities),
             "algorithm": screener.algorithm,
             "threshold": screener.threshold,
+            "reload_error": live.reload_error,
         }
     )
 
@@ -566,8 +660,13 @@ AlertId = Annotated[int, Path(ge=1, le=2**62, description="Alert id.", examples=
 async def list_alerts(
     state: Annotated[AppState, Depends(get_state)],
     status: Annotated[
-        Literal["open", "true_match", "false_positive"] | None,
-        Query(description="Only alerts with this status."),
+        str,
+        Query(
+            pattern="^([Oo][Pp][Ee][Nn]|[Tt][Rr][Uu][Ee][_ -][Mm][Aa][Tt][Cc][Hh]|"
+            "[Ff][Aa][Ll][Ss][Ee][_ -][Pp][Oo][Ss][Ii][Tt][Ii][Vv][Ee]|[Aa][Ll][Ll])$",
+            description="`open` (default), `true_match`, `false_positive` or `all` "
+            "(`true-match` and `false-positive` are accepted too).",
+        ),
     ] = "open",
     list_id: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -578,9 +677,11 @@ async def list_alerts(
     Example: `GET /alerts?status=open&limit=50`.
     """
 
+    wanted = None if status.lower() == "all" else parse_status(status)
+
     def run() -> tuple[list[Alert], int]:
-        alerts = state.alerts.list_alerts(status=status, list_id=list_id, limit=limit, offset=offset)
-        return alerts, state.alerts.count_alerts(status=status, list_id=list_id)
+        alerts = state.alerts.list_alerts(status=wanted, list_id=list_id, limit=limit, offset=offset)
+        return alerts, state.alerts.count_alerts(status=wanted, list_id=list_id)
 
     alerts, total = await run_in_threadpool(run)
     return JSONResponse(
@@ -615,7 +716,8 @@ async def get_alert(
     summary="Record a decision (true match / false positive)",
     status_code=201,
     response_model=Decision,
-    responses={**_NOT_FOUND, **_BAD},
+    responses={**_NOT_FOUND, **_BAD, **_MEDIA},
+    dependencies=[Depends(require_json)],
 )
 async def decide(
     request: Request,
@@ -627,7 +729,6 @@ async def decide(
                 "false positive": {
                     "value": {
                         "decision": "false_positive",
-                        "analyst": "a.analyst",
                         "comment": "Birth date 1975 differs from the listed 1967.",
                     }
                 }
@@ -636,18 +737,23 @@ async def decide(
     ],
     state: Annotated[AppState, Depends(get_state)],
 ) -> JSONResponse:
-    """Record an analyst's decision; the alert's status becomes the decision.
+    """Record a decision; the alert's status becomes the decision.
 
-    A false positive is not raised again for the same query while the entity is
-    unchanged in later list versions. The decision and the audit event are append-only.
+    The decision is attributed to the authenticated identity: the HTTP Basic user name
+    (`curl -u alice:<key>`), else the API key id. An `analyst` in the body is kept only as
+    a display name next to it. A false positive is not raised again for the same query
+    while the entity is unchanged in later list versions; a confirmed true match is
+    reported as `known_true_match`. The decision and the audit event are append-only.
     """
+    analyst, actor = identity_of(request.scope.get("state", {}))
     decision = await run_in_threadpool(
         lambda: state.alerts.decide(
             alert_id,
             body.decision,
-            analyst=body.analyst,
+            analyst=analyst,
             comment=body.comment,
-            actor=f"{body.analyst.strip()} via {_actor(request)}",
+            actor=actor,
+            display_name=body.analyst,
         )
     )
     return JSONResponse(decision.model_dump(mode="json"), status_code=201)
@@ -673,6 +779,7 @@ async def alert_audit(
     tags=["alerts"],
     summary="Audit trail",
     response_model=AuditResponse,
+    responses=_NOT_FOUND,
 )
 async def audit(
     state: Annotated[AppState, Depends(get_state)],
@@ -681,7 +788,8 @@ async def audit(
 ) -> JSONResponse:
     """Return audit events oldest first, all or those under one list version.
 
-    Example: `GET /audit?list_version_id=us_ofac_sdn@2023-12-28%23d768d28e`.
+    A `list_version_id` that is neither a stored list version nor the version of any event
+    answers 404. Example: `GET /audit?list_version_id=us_ofac_sdn@2023-12-28%23d768d28e`.
     """
     events = await run_in_threadpool(
         lambda: state.alerts.audit_trail(list_version_id=list_version_id, limit=limit)

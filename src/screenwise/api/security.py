@@ -7,13 +7,14 @@ every request, in this order:
    echoes it in the response header;
 2. authenticates it (``Authorization: Bearer <key>``, ``X-API-Key: <key>``, or HTTP Basic
    with the key as password, for the review pages in a browser) when API keys are
-   configured; health, readiness and the API docs stay open;
+   configured; health, readiness and the API docs stay open, and a valid key sent to them
+   marks the request as authenticated (``/readyz`` then shows the list versions);
 3. applies the per-key rate limit (token bucket, ``rate_limit_per_minute``; 429 with
    ``Retry-After``);
 4. refuses bodies over the limit (``max_text_bytes``): at once from ``Content-Length``, or
    while streaming (413);
 5. turns an unexpected exception into a 500 with the common error shape and the request
-   id, logging the traceback server-side only;
+   id, logging the traceback server-side only (the review pages get an HTML page);
 6. writes one JSON line to the ``screenwise.access`` logger: request id, key id, method,
    route template, status, latency in ms. The path's values, query strings and bodies
    (names of screened people) are never logged; nor are keys: a key is known by its key
@@ -60,6 +61,8 @@ __all__ = [
     "RequestTooLargeError",
     "UnsupportedMediaTypeError",
     "error_body",
+    "identity_of",
+    "is_html_path",
     "is_loopback",
     "key_id",
     "load_api_keys",
@@ -77,9 +80,35 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 #: Key id used when no API keys are configured (loopback-only service).
 ANONYMOUS = "anonymous"
 #: Paths served without an API key (exact paths; ``/static/`` as a prefix).
-OPEN_PATHS: frozenset[str] = frozenset(
-    {"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+OPEN_PATHS: frozenset[str] = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs"})
+#: What a 401 tells the caller to send.
+KEY_HINT = (
+    "send 'Authorization: Bearer <key>' or 'X-API-Key: <key>', or use HTTP Basic "
+    "authentication with the key as the password (any user name)"
 )
+
+
+def is_html_path(path: str) -> bool:
+    """Return True for the review pages a browser opens (errors there are HTML pages).
+
+    ``/review`` and ``/review/...``, except the JSON twins (``... .json``).
+    """
+    return (path == "/review" or path.startswith("/review/")) and not path.endswith(".json")
+
+
+def identity_of(state: dict[str, Any]) -> tuple[str, str]:
+    """Return ``(analyst, actor)`` of an authenticated request, from its scope state.
+
+    The analyst is the HTTP Basic user name when one was given, else the API key id
+    (``anonymous`` without keys); the actor adds the key id: ``alice via k_0123456789ab``.
+    Nothing from the request body enters either.
+    """
+    kid = str(state.get("key_id") or ANONYMOUS)
+    user = state.get("user")
+    if isinstance(user, str) and user.strip():
+        name = user.strip()
+        return name, f"{name} via {kid}"
+    return kid, kid
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -186,21 +215,21 @@ class ApiKeys:
         if not self.enabled:
             return ANONYMOUS
         if not presented:
-            raise AuthError("missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key'")
+            raise AuthError(f"missing API key: {KEY_HINT}")
         digest = hashlib.sha256(presented.encode("utf-8")).digest()
         found: str | None = None
         for known, kid in self._digests:
             if hmac.compare_digest(digest, known):
                 found = kid
         if found is None:
-            raise AuthError("invalid API key")
+            raise AuthError(f"invalid API key: {KEY_HINT}")
         return found
 
     def authenticate(self, headers: dict[str, str]) -> _Principal:
         """Authenticate request headers (lower-case names).
 
         Accepts ``Authorization: Bearer <key>``, ``X-API-Key: <key>`` and
-        ``Authorization: Basic base64(user:key)`` (the user name is kept as the analyst).
+        ``Authorization: Basic base64(user:key)`` (the user name is who decides alerts).
 
         Raises:
             AuthError: missing, malformed or unknown key.
@@ -288,7 +317,7 @@ class RateLimiter:
 
 
 class ErrorDetail(BaseModel):
-    """One field error of a 422 answer: where (``loc``), what (``msg``) and its kind."""
+    """One field error of a 400 or 422 answer: where (``loc``), what (``msg``) and its kind."""
 
     loc: list[str] = Field(examples=[["query", "limit"]])
     msg: str = Field(examples=["Input should be less than or equal to 500"])
@@ -309,9 +338,11 @@ class ErrorResponse(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}
     for status, text in (
+        (400, "Invalid request: malformed JSON or a semantically invalid value (field in `errors`)"),
         (401, "Missing or invalid API key"),
         (413, "Request body over the limit"),
-        (422, "Invalid request (field errors in `errors`)"),
+        (415, "Unsupported content type"),
+        (422, "Request validation failed (field errors in `errors`)"),
         (429, "Rate limit exceeded (see `Retry-After`)"),
         (500, "Server error (no details; quote the request id)"),
     )
@@ -330,7 +361,8 @@ def error_body(
 
     ``{"detail": str, "status": int, "type": str, "request_id": str | null,
     "errors": [{"loc": [...], "msg": str, "type": str}]}``. ``detail`` is what yente
-    clients read (yente's ``ErrorResponse``); ``errors`` lists field errors (422).
+    clients read (yente's ``ErrorResponse``); ``errors`` lists the fields at fault (never
+    empty for 400 and 422).
     """
     return {
         "detail": detail,
@@ -370,15 +402,24 @@ class GuardMiddleware:
         keys: accepted API keys.
         limiter: the per-key rate limiter.
         max_body_bytes: the largest request body accepted, in bytes.
+        html_error: renders an error page ``(status, detail, request_id) -> HTML`` for the
+            review pages (:func:`is_html_path`); None answers JSON everywhere.
     """
 
     def __init__(
-        self, app: ASGIApp, *, keys: ApiKeys, limiter: RateLimiter, max_body_bytes: int
+        self,
+        app: ASGIApp,
+        *,
+        keys: ApiKeys,
+        limiter: RateLimiter,
+        max_body_bytes: int,
+        html_error: Callable[[int, str, str | None], str] | None = None,
     ) -> None:
         self.app = app
         self.keys = keys
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
+        self.html_error = html_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -403,13 +444,17 @@ class GuardMiddleware:
                 ]
             await send(message)
 
+        path = scope.get("path", "")
+        info["html"] = self.html_error is not None and is_html_path(path)
         try:
-            path = scope.get("path", "")
-            if path not in OPEN_PATHS and not path.startswith("/static/"):
+            if path in OPEN_PATHS or path.startswith("/static/"):
+                state["authenticated"] = self._optional_auth(headers, state)
+            else:
                 principal = self.keys.authenticate(headers)
                 info["key_id"] = principal.key_id
                 state["key_id"] = principal.key_id
                 state["user"] = principal.user
+                state["authenticated"] = True
                 client = scope.get("client") or ("local", 0)
                 self.limiter.hit(
                     principal.key_id if self.keys.enabled else f"ip:{client[0]}"
@@ -459,6 +504,19 @@ class GuardMiddleware:
                 )
             )
 
+    def _optional_auth(self, headers: dict[str, str], state: dict[str, Any]) -> bool:
+        """Authenticate an open path's request when it brings credentials; never refuse it."""
+        if not self.keys.enabled:
+            return True
+        if not headers.get("authorization") and not headers.get("x-api-key"):
+            return False
+        try:
+            principal = self.keys.authenticate(headers)
+        except AuthError:
+            return False
+        state["key_id"] = principal.key_id
+        return True
+
     def _limited(self, receive: Receive) -> Receive:
         seen = 0
         limit = self.max_body_bytes
@@ -474,8 +532,8 @@ class GuardMiddleware:
 
         return wrapped
 
-    @staticmethod
     async def _fail(
+        self,
         send: Send,
         info: dict[str, Any],
         status: int,
@@ -485,11 +543,16 @@ class GuardMiddleware:
     ) -> None:
         if info["started"]:
             return
-        body = json.dumps(
-            error_body(status, detail, request_id=request_id), ensure_ascii=False
-        ).encode("utf-8")
+        if info.get("html") and self.html_error is not None:
+            body = self.html_error(status, detail, request_id).encode("utf-8")
+            media = b"text/html; charset=utf-8"
+        else:
+            body = json.dumps(
+                error_body(status, detail, request_id=request_id), ensure_ascii=False
+            ).encode("utf-8")
+            media = b"application/json"
         headers = [
-            (b"content-type", b"application/json"),
+            (b"content-type", media),
             (b"content-length", str(len(body)).encode("ascii")),
         ]
         if isinstance(exc, AuthError):

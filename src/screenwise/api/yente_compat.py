@@ -10,7 +10,16 @@ nomenklatura's ``FeatureResult`` / ``FeatureDoc`` (``nomenklatura/matching/types
   clients) and ``explanations`` (feature name -> ``{score, detail, query, candidate}``, read
   by current ones); the response carries ``matcher`` (feature docs) and ``limit``;
 * screenwise adds fields yente clients ignore: per result ``list_version``, ``programs``
-  and the full ``explanation``; per query ``threshold`` and ``list_versions``.
+  and the full ``explanation``; per query ``threshold`` and ``list_versions``; per search
+  result a relevance ``score``.
+* each query is answered on its own, as in yente's ``EntityMatches.status``: a query that
+  cannot be screened (a schema that is not a party, no non-blank name) gets ``status`` 400
+  with ``detail`` and ``errors`` in its own entry, and the other queries are answered.
+* ``total.value`` counts the candidates that match (score at or above the threshold)
+  after the exclusions and before ``limit``, as yente's ``score_results`` counts them.
+
+The logic lives in :mod:`screenwise.search` (``match_query``, ``search_names``); the routes
+parse, call it and serialise.
 
 ``dataset`` is ``default`` (every active list) or a list id (e.g. ``us_ofac_sdn``).
 
@@ -28,15 +37,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Body, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from followthemoney import ValueEntity, model
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 
 from screenwise.api.app import AppState, get_state
-from screenwise.api.security import ERROR_RESPONSES, ErrorResponse, RequestTooLargeError
+from screenwise.api.bodies import require_json
+from screenwise.api.security import (
+    ERROR_RESPONSES,
+    ErrorDetail,
+    ErrorResponse,
+    RequestTooLargeError,
+)
 from screenwise.entities import COUNTRY_PROPS, LIST_SCHEMATA, list_id_of
 from screenwise.errors import NotFoundError, QueryError
 from screenwise.results import Hit, ScreeningResult
 from screenwise.results import Query as ScreenQuery
+from screenwise.search import MatchOutcome, match_query, search_names
 
 if TYPE_CHECKING:
     from screenwise.screening import Screener
@@ -51,6 +67,7 @@ __all__ = [
     "FeatureResult",
     "ScoredEntityResponse",
     "SearchResponse",
+    "SearchResult",
     "TotalSpec",
     "entity_response",
     "router",
@@ -71,9 +88,29 @@ MAX_OFFSET = 10_000
 #: Most entity ids in ``exclude_entity_ids`` (yente's limit).
 MAX_EXCLUDED_IDS = 50
 
+def _as_list(value: Any) -> Any:
+    """Accept one string where a list of strings is expected (yente does)."""
+    return [value] if isinstance(value, str) else value
+
+
+_VALUE_SCHEMA: dict[str, Any] = {"type": "string", "maxLength": MAX_VALUE_CHARS}
+
+#: One value or a list of values. A single string is read as a one-item list before the
+#: length limits apply, so a value over the limit is reported as too long (not as "not a
+#: string" from the other branch of a union).
 PropertyValues = Annotated[
-    str | Annotated[list[Annotated[str, Field(max_length=MAX_VALUE_CHARS)]], Field(max_length=MAX_VALUES)],
-    Field(description="One value or a list of values (strings)."),
+    list[Annotated[str, Field(max_length=MAX_VALUE_CHARS)]],
+    BeforeValidator(_as_list),
+    Field(max_length=MAX_VALUES),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                _VALUE_SCHEMA,
+                {"type": "array", "items": _VALUE_SCHEMA, "maxItems": MAX_VALUES},
+            ],
+            "description": "One value or a list of values (strings).",
+        }
+    ),
 ]
 
 
@@ -164,12 +201,19 @@ class ScoredEntityResponse(EntityResponse):
 
 
 class EntityMatches(BaseModel):
-    """The answer to one query (yente ``EntityMatches``)."""
+    """The answer to one query (yente ``EntityMatches``).
+
+    ``status`` is 200, or 400 for a query that cannot be screened; then ``detail`` says why,
+    ``errors`` names the field, ``results`` is empty and the other queries are answered.
+    """
 
     status: int = Field(200, examples=[200])
     results: list[ScoredEntityResponse]
     total: TotalSpec
-    query: EntityExample
+    query: dict[str, Any] = Field(..., examples=[{"schema": "Person",
+                                                  "properties": {"name": ["John Doe"]}}])
+    detail: str | None = Field(None, examples=[None])
+    errors: list[ErrorDetail] = Field(default_factory=list)
     threshold: float = Field(..., examples=[0.7])
     list_versions: dict[str, str] = Field(
         default_factory=dict, examples=[{"us_ofac_sdn": "us_ofac_sdn@2023-12-28#d768d28e"}]
@@ -199,13 +243,26 @@ class SearchFacet(BaseModel):
     values: list[SearchFacetItem]
 
 
+class SearchResult(EntityResponse):
+    """A search result: a listed entity with its relevance (``score``, None when browsing)."""
+
+    score: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        examples=[0.945],
+        description="Relevance in [0, 1]: 1.0 the name itself, 0.9-0.99 every word of `q` "
+        "in one name, below 0.9 a similar name (0.9 x matching score).",
+    )
+
+
 class SearchResponse(BaseModel):
     """The body answered by ``GET /search/{dataset}`` (yente ``SearchResponse``)."""
 
     limit: int = Field(..., examples=[10])
     offset: int = Field(0, examples=[0])
     total: TotalSpec
-    results: list[EntityResponse]
+    results: list[SearchResult]
     facets: dict[str, SearchFacet] = Field(default_factory=dict)
 
 
@@ -376,7 +433,7 @@ def resolve_lists(
         exclude: ``exclude_dataset`` values (not these lists).
 
     Raises:
-        NotFoundError: ``dataset`` is neither ``default`` nor an active list id.
+        NotFoundError: ``dataset`` is neither ``default`` nor a served list id.
     """
     active = sorted(screener.list_versions)
     if dataset == "default":
@@ -392,11 +449,17 @@ def resolve_lists(
     return [x for x in lists if x not in exclude]
 
 
-def example_to_query(key: str, example: EntityExample) -> ScreenQuery:
+def example_to_query(key: str, example: EntityExample, *, where: str = "queries") -> ScreenQuery:
     """Convert a yente query entity to a screening :class:`~screenwise.results.Query`.
 
+    Args:
+        key: the query's key (``/match``) or position (``/screen/batch``).
+        example: the query entity.
+        where: the body field holding the queries, for error locations.
+
     Raises:
-        QueryError: the schema is not a list schema, or the query has no name.
+        QueryError: the schema is not a list schema, or the query has no non-blank name
+            (``field`` is e.g. ``queries.q1.schema``).
     """
     schema = example.schema_
     ftm_schema = model.get(schema)
@@ -405,8 +468,9 @@ def example_to_query(key: str, example: EntityExample) -> ScreenQuery:
         for s in LIST_SCHEMATA
     ):
         raise QueryError(
-            f"queries.{key}.schema: {schema!r} is not a screenable schema "
-            f"(use one of {', '.join(LIST_SCHEMATA)}, or Thing)"
+            f"{where}.{key}.schema: {schema!r} is not a screenable schema "
+            f"(use one of {', '.join(LIST_SCHEMATA)}, or Thing)",
+            field=f"{where}.{key}.schema",
         )
     props: dict[str, list[str]] = {}
     for prop, values in example.properties.items():
@@ -416,23 +480,32 @@ def example_to_query(key: str, example: EntityExample) -> ScreenQuery:
             props[prop] = cleaned
     query = ScreenQuery(id=example.id or key, schema=schema, properties=props)
     if not query.names:
-        raise QueryError(f"queries.{key}.properties.name: at least one non-empty name is needed")
+        raise QueryError(
+            f"{where}.{key}.properties.name: at least one non-blank name is needed",
+            field=f"{where}.{key}.properties.name",
+        )
     return query
 
 
-def _filter_hits(
-    hits: list[Hit],
-    *,
-    exclude_ids: set[str],
-    exclude_schema: set[str],
-    limit: int,
-) -> list[Hit]:
-    kept = [
-        h
-        for h in hits
-        if h.entity_id not in exclude_ids and h.schema_name not in exclude_schema
-    ]
-    return kept[:limit]
+def _query_echo(example: EntityExample) -> dict[str, Any]:
+    return {"id": example.id, "schema": example.schema_, "properties": example.properties}
+
+
+def _failed_entry(
+    example: EntityExample, exc: QueryError, threshold: float, versions: dict[str, str]
+) -> dict[str, Any]:
+    """The ``responses`` entry of a query that cannot be screened (status 400)."""
+    loc = (exc.field or "queries").split(".")
+    return {
+        "status": 400,
+        "results": [],
+        "total": {"value": 0, "relation": "eq"},
+        "query": _query_echo(example),
+        "threshold": threshold,
+        "list_versions": versions,
+        "detail": str(exc),
+        "errors": [{"loc": loc, "msg": str(exc), "type": "bad_request"}],
+    }
 
 
 # --------------------------------------------------------------------------- /match
@@ -445,9 +518,11 @@ def _filter_hits(
     responses={
         200: {"content": {"application/json": {"example": MATCH_RESPONSE_EXAMPLE}}},
         404: {"model": ErrorResponse, "description": "Unknown dataset"},
-        400: {"model": ErrorResponse, "description": "Invalid query"},
+        400: {"model": ErrorResponse, "description": "Malformed JSON or invalid request "
+              "parameters (a query that cannot be screened is answered in its own entry)"},
         503: {"model": ErrorResponse, "description": "Lists not loaded yet"},
     },
+    dependencies=[Depends(require_json)],
 )
 async def match(
     body: Annotated[EntityMatchQuery, Body(openapi_examples={"yente": {"value": MATCH_EXAMPLE}})],
@@ -493,6 +568,9 @@ async def match(
     `queries` are yours and come back in `responses`. Each result has `score` in [0, 1],
     `match` (score ≥ threshold), `features`/`explanations` and screenwise's `explanation`
     (which query name matched which listed name, part by part, and which qualifiers agreed).
+    `total.value` is the number of candidates that match (before `limit`). Each query has
+    its own `status`: a query that cannot be screened (blank name, a schema that is not a
+    party) gets 400 with `detail` and `errors` in its entry, and the others are answered.
 
     Example request (`POST /match/default?limit=5`):
 
@@ -509,16 +587,21 @@ async def match(
     if changed_since is not None:
         raise QueryError(
             "changed_since: not supported; screenwise serves whole list versions "
-            "(compare them with `screenwise lists delta`)"
+            "(compare them with `screenwise lists delta`)",
+            field="query.changed_since",
         )
     if body.weights or body.config:
-        raise QueryError("weights/config: per-request scoring configuration is not supported")
+        raise QueryError(
+            "weights/config: per-request scoring configuration is not supported",
+            field="body.weights" if body.weights else "body.config",
+        )
     if algorithm not in ALGORITHM_ALIASES and algorithm != screener.algorithm:
         raise QueryError(
-            f"algorithm: {algorithm!r} is not available; use 'best' or {screener.algorithm!r}"
+            f"algorithm: {algorithm!r} is not available; use 'best' or {screener.algorithm!r}",
+            field="query.algorithm",
         )
     if not body.queries:
-        raise QueryError("queries: no queries provided")
+        raise QueryError("queries: no queries provided", field="body.queries")
     max_queries = state.settings.max_batch_queries
     if len(body.queries) > max_queries:
         raise RequestTooLargeError(
@@ -526,41 +609,51 @@ async def match(
         )
     lists = resolve_lists(screener, dataset, include_dataset, exclude_dataset)
     threshold = screener.threshold if threshold is None else threshold
-    cutoff = threshold if cutoff is None else min(cutoff, threshold)
-    queries = [example_to_query(key, example) for key, example in body.queries.items()]
-    extra = len(exclude_entity_ids) + (20 if exclude_schema else 0)
-    fetch = min(limit + extra, MAX_LIMIT + MAX_EXCLUDED_IDS + 20)
-    include_below = cutoff < threshold
+    versions = dict(screener.list_versions)
+    parsed: dict[str, ScreenQuery | QueryError] = {}
+    for key, example in body.queries.items():
+        try:
+            parsed[key] = example_to_query(key, example)
+        except QueryError as exc:  # answered in this query's own entry (status 400)
+            parsed[key] = exc
 
-    def run() -> list[ScreeningResult]:
-        return [
-            screener.screen(
-                query, threshold=threshold, limit=fetch, lists=lists, include_below=include_below
+    def run() -> dict[str, MatchOutcome]:
+        return {
+            key: match_query(
+                screener,
+                query,
+                threshold=threshold,
+                cutoff=cutoff,
+                limit=limit,
+                lists=lists,
+                exclude_entity_ids=exclude_entity_ids,
+                exclude_schemata=exclude_schema,
             )
-            for query in queries
-        ]
+            for key, query in parsed.items()
+            if isinstance(query, ScreenQuery)
+        }
 
-    results = await run_in_threadpool(run)
+    outcomes = await run_in_threadpool(run)
     responses: dict[str, Any] = {}
-    excluded_ids = set(exclude_entity_ids)
-    excluded_schema = set(exclude_schema)
-    for (key, example), result in zip(body.queries.items(), results, strict=True):
-        hits = [h for h in result.hits if h.score >= cutoff]
-        hits = _filter_hits(
-            hits, exclude_ids=excluded_ids, exclude_schema=excluded_schema, limit=limit
-        )
+    for key, example in body.queries.items():
+        failed = parsed[key]
+        if isinstance(failed, QueryError):
+            responses[key] = _failed_entry(example, failed, threshold, versions)
+            continue
+        outcome = outcomes[key]
         responses[key] = {
             "status": 200,
-            "results": [scored_entity(h) for h in hits],
-            "total": {"value": max(result.total_candidates, len(hits)), "relation": "eq"},
+            "results": [scored_entity(h) for h in outcome.hits],
+            "total": {"value": outcome.total, "relation": "eq"},
             "query": {
                 "id": example.id,
-                "schema": result.query.schema_name,
-                "properties": result.query.properties,
+                "schema": outcome.result.query.schema_name,
+                "properties": outcome.result.query.properties,
             },
             "threshold": threshold,
-            "list_versions": result.list_versions,
+            "list_versions": outcome.result.list_versions,
         }
+    results = [o.result.model_copy(update={"hits": o.hits}) for o in outcomes.values()]
     payload = {"responses": responses, "matcher": _matcher_docs(results), "limit": limit}
     return JSONResponse(payload, headers={"x-batch-size": str(len(responses))})
 
@@ -638,16 +731,19 @@ async def search(
     """Search listed entities by name, like yente's `/search`.
 
     Free text is screened as a name (the same matching as `/match`), so transliterations
-    and misspellings are found; results are sorted by score. With an empty `q`, entities
-    are listed in id order (filters still apply). Filters: `schema`, `countries`,
-    `topics`, `datasets`; paging: `limit`, `offset`.
+    and misspellings are found. Each result has a relevance `score` in [0, 1] and results
+    are sorted by it: entities with a name equal to `q` (after name normalisation) first
+    (1.0), then entities with a name containing every word of `q` (0.9 to 0.99), then
+    similar names (0.9 × the matching score). With an empty `q`, entities are listed in id
+    order without a score (filters still apply). Filters: `schema`, `countries`, `topics`,
+    `datasets`; paging: `limit`, `offset`.
 
     Example: `GET /search/default?q=Kim%20Jong%20Un&schema=Person&limit=5`.
     """
     screener = state.screener()
     ftm_schema = model.get(schema)
     if ftm_schema is None:
-        raise QueryError(f"schema: {schema!r} is not an FtM schema")
+        raise QueryError(f"schema: {schema!r} is not an FtM schema", field="query.schema")
     lists = resolve_lists(screener, dataset, datasets)
     wanted_countries = {c.lower() for c in countries}
     wanted_topics = set(topics)
@@ -661,39 +757,30 @@ async def search(
             return False
         return not (wanted_topics and not wanted_topics & _entity_topics(entity))
 
-    def run() -> list[ValueEntity]:
+    def run() -> list[tuple[ValueEntity, float | None]]:
         if not q.strip():
             return sorted(
-                (e for e in screener.entities.values() if keep(e)), key=lambda e: e.id or ""
+                ((e, None) for e in screener.entities.values() if keep(e)),
+                key=lambda pair: pair[0].id or "",
             )
-        query = ScreenQuery(
-            schema="LegalEntity" if ftm_schema.name in ("Thing", "LegalEntity") else ftm_schema.name,
-            properties={"name": [q]},
+        query_schema = (
+            "LegalEntity" if ftm_schema.name in ("Thing", "LegalEntity") else ftm_schema.name
         )
-        result = screener.screen(
-            query,
-            threshold=screener.threshold,
-            limit=offset + limit + 50,
-            lists=lists,
-            include_below=True,
-        )
-        found = []
-        for hit in result.hits:
-            entity = screener.get_entity(hit.entity_id)
-            if keep(entity):
-                found.append(entity)
-        return found
+        found = search_names(screener, q, schema=query_schema, lists=lists, keep=keep)
+        return [(h.entity, h.score) for h in found]
 
     matches = await run_in_threadpool(run)
     page = matches[offset : offset + limit]
+    results = []
+    for entity, score in page:
+        data = entity_response(entity, list_version=screener.list_versions.get(list_id_of(entity)))
+        data["score"] = score
+        results.append(data)
     payload = {
         "limit": limit,
         "offset": offset,
         "total": {"value": len(matches), "relation": "eq"},
-        "results": [
-            entity_response(e, list_version=screener.list_versions.get(list_id_of(e)))
-            for e in page
-        ],
-        "facets": _facets(matches),
+        "results": results,
+        "facets": _facets([e for e, _ in matches]),
     }
     return JSONResponse(payload)
