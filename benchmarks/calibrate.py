@@ -18,7 +18,10 @@ prints the fitted values and the log-loss before and after, and with ``--write``
 them. Re-run it after any change to name comparison; a change of more than a few hundredths
 in ``s0`` means the similarity scale moved.
 
-Usage: ``python benchmarks/calibrate.py [--sample N] [--write]``.
+``--s0`` keeps the similarity scored 0.7 (the decision boundary at the default threshold)
+fixed and fits only the two slopes.
+
+Usage: ``python benchmarks/calibrate.py [--sample N] [--s0 S] [--write]``.
 """
 
 from __future__ import annotations
@@ -29,7 +32,12 @@ from pathlib import Path
 
 from common import shared_dir
 from screenwise.entities import STRONG_NAME_PROPS
-from screenwise.evaluation import load_eval_config, load_pairs, load_queries
+from screenwise.evaluation import (
+    load_eval_config,
+    load_pairs,
+    load_queries,
+    query_from_labelled,
+)
 from screenwise.matching.algorithm import (
     CALIBRATION_PATH,
     NAME_CURVE,
@@ -98,11 +106,11 @@ def _log_loss(points: list[Point], curve: tuple[float, float, float]) -> float:
     return total / weights
 
 
-def _fit(points: list[Point]) -> tuple[float, float, float]:
+def _fit(points: list[Point], fixed_s0: float | None = None) -> tuple[float, float, float]:
     """Grid over ``s0``; for each, the two slopes fitted on their own side of ``s0``."""
     best: tuple[float, tuple[float, float, float]] | None = None
-    for step in range(33):
-        s0 = 0.70 + 0.005 * step
+    grid = [fixed_s0] if fixed_s0 is not None else [0.70 + 0.005 * i for i in range(33)]
+    for s0 in grid:
         high = _fit_slope([p for p in points if p[0] >= s0], s0, NAME_CURVE[0])
         low = _fit_slope([p for p in points if p[0] < s0], s0, NAME_CURVE[0])
         curve = (high, s0, low)
@@ -113,11 +121,8 @@ def _fit(points: list[Point]) -> tuple[float, float, float]:
     return best[1]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sample", type=int, default=1, help="use every N-th query")
-    parser.add_argument("--write", action="store_true", help=f"write {CALIBRATION_PATH.name}")
-    args = parser.parse_args()
+def collect_points(sample: int = 1) -> list[Point]:
+    """Return ``(similarity, qualifier offset, is true match, weight)`` for the fit."""
     shared = shared_dir()
     names_dir = shared / "eval" / "names"
     pair_points = [
@@ -127,11 +132,8 @@ def main() -> None:
     ]  # fmt: skip
     screener = Screener.from_parsed(load_eval_config(shared))
     query_points: list[tuple[float, float, bool]] = []
-    for data in load_queries(names_dir / "queries.jsonl")[:: args.sample]:
-        query = Query(
-            schema=data.get("schema", "LegalEntity"),
-            properties={k: [str(v) for v in vs] for k, vs in data["properties"].items()},
-        )
+    for data in load_queries(names_dir / "queries.jsonl")[::sample]:
+        query = query_from_labelled(data)
         expected = set(data.get("expected", []))
         labelled_all = data.get("kind") == "namesake" or not expected
         for candidate, scored in screener.score_candidates(query, lists=data.get("lists"))[:5]:
@@ -142,11 +144,26 @@ def main() -> None:
                 query_points.append(
                     (scored.comparison.similarity, offset, candidate.entity_id in expected)
                 )
+    print(f"points: {len(pair_points)} pairs, {len(query_points)} query candidates")
     points = [(s, o, m, 0.5 / len(pair_points)) for s, o, m in pair_points]
     points += [(s, o, m, 0.5 / len(query_points)) for s, o, m in query_points]
+    return points
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sample", type=int, default=1, help="use every N-th query")
+    parser.add_argument(
+        "--s0",
+        type=float,
+        default=None,
+        help="keep the similarity scored 0.7 fixed (default: fit it too)",
+    )
+    parser.add_argument("--write", action="store_true", help=f"write {CALIBRATION_PATH.name}")
+    args = parser.parse_args()
+    points = collect_points(args.sample)
     current = (NAME_CURVE[0], NAME_CURVE[1], NAME_SLOPE_LOW)
-    slope, s0, slope_low = _fit(points)
-    print(f"points: {len(pair_points)} pairs, {len(query_points)} query candidates")
+    slope, s0, slope_low = _fit(points, args.s0)
     print(f"current: slope={current[0]:.3f} s0={current[1]:.4f} slope_low={current[2]:.3f} "
           f"log-loss={_log_loss(points, current):.4f}")  # fmt: skip
     print(f"fitted:  slope={slope:.3f} s0={s0:.4f} slope_low={slope_low:.3f} "
@@ -159,7 +176,9 @@ def main() -> None:
             "# Fitted by benchmarks/calibrate.py (maximum likelihood, qualifier weights as a\n"
             "# fixed offset, s0 on a grid) on eval/names/pairs.csv and the labelled top-5\n"
             f"# candidates of eval/names/queries.jsonl (every {args.sample}. query), each\n"
-            "# source weighted equally. Re-run it after changing name comparison.\n"
+            "# source weighted equally"
+            + (f", s0 kept at {args.s0}" if args.s0 is not None else "")
+            + ". Re-run it after changing name comparison.\n"
             f"slope: {slope:.3f}\n"
             f"s0: {s0:.4f}\n"
             f"slope_low: {slope_low:.3f}\n"

@@ -27,6 +27,7 @@ from screenwise.evaluation import (
     load_eval_config,
     load_pairs,
     load_queries,
+    query_from_labelled,
     score_pairs,
     screen_eval_queries,
 )
@@ -97,9 +98,7 @@ def main() -> None:
     by_id = {str(q["id"]): q for q in queries}
     for outcome in sampled:
         data = by_id[outcome.query_id]
-        query = Query(
-            schema=data.get("schema", "LegalEntity"), properties=data.get("properties", {})
-        )
+        query = query_from_labelled(data)
         rescored = [
             (eid, logic_v2(query, screener.get_entity(eid))) for eid, _ in outcome.candidates
         ]

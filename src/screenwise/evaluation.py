@@ -50,6 +50,7 @@ __all__ = [
     "load_eval_config",
     "load_pairs",
     "load_queries",
+    "query_from_labelled",
     "score_pairs",
     "screen_eval_queries",
 ]
@@ -101,11 +102,32 @@ def load_queries(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _query_of(data: dict[str, Any]) -> Query:
+def query_from_labelled(data: dict[str, Any]) -> Query:
+    """Build the screener's query from a labelled line (``schema``, ``properties``, ``lists``).
+
+    A birth date or country that is not a valid value (the UN "treated" rows change one
+    part of a date on purpose, e.g. day 32) is left out of the query, as a batch screen of
+    a customer file would do, and logged; the rest of the query is screened.
+    """
+    from screenwise.results import clean_query_country, clean_query_date
+
+    checks = {"birthDate": clean_query_date, "deathDate": clean_query_date}
+    for prop in ("nationality", "country", "citizenship", "jurisdiction"):
+        checks[prop] = clean_query_country
+    properties: dict[str, list[str]] = {}
+    for key, values in data.get("properties", {}).items():
+        kept: list[str] = []
+        for value in values:
+            check = checks.get(key)
+            if check is not None and str(value).strip() and check(str(value)) is None:
+                log.info("query %s: dropping invalid %s %r", data.get("id"), key, value)
+                continue
+            kept.append(str(value))
+        properties[key] = kept
     return Query(
         id=str(data["id"]),
         schema=data.get("schema", "LegalEntity"),
-        properties={k: [str(v) for v in vs] for k, vs in data.get("properties", {}).items()},
+        properties=properties,
         lists=data.get("lists"),
     )
 
@@ -165,7 +187,7 @@ def screen_eval_queries(
     """
     out: list[QueryOutcome] = []
     for data in queries:
-        query = _query_of(data)
+        query = query_from_labelled(data)
         ranked = screener.score_candidates(query, lists=query.lists, limit=TOP_CANDIDATES)
         out.append(_outcome(data, [(c.entity_id, s.score) for c, s in ranked]))
     return out

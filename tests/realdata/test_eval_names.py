@@ -28,9 +28,14 @@ def test_pairs_f1(shared_dir: Path) -> None:
         lambda a, b, schema: compare_names(a, b, schema=schema)[0],
     )
     report = build_names_report("screenwise", 0.7, pairs, [])
-    assert report.pairs["overall"]["f1"] >= 0.75
+    assert report.pairs["overall"]["f1"] >= 0.86
+    assert report.pairs["overall"]["precision"] >= 0.92
+    by_schema = report.pairs["by_schema"]
+    assert by_schema["Person"]["f1"] >= 0.86
+    assert by_schema["Company"]["f1"] >= 0.83
     cells = {(c["quality"], c["is_match"]): c["mean_score"] for c in report.pairs["quality_cells"]}
-    assert cells[("STRONG", True)] > cells[("MEDIUM", True)] > cells[("MEDIUM", False)]
+    assert cells[("STRONG", True)] > cells[("MEDIUM", True)] > cells[("WEAK", False)]
+    assert cells[("WEAK", False)] > cells[("MEDIUM", False)] > cells[("STRONG", False)]
 
 
 def test_query_sample_metrics(eval_screener: Screener, shared_dir: Path) -> None:
@@ -43,4 +48,4 @@ def test_query_sample_metrics(eval_screener: Screener, shared_dir: Path) -> None
     assert by_kind["cross-list"]["recall"] >= 0.97
     assert by_kind["cross-list"]["candidate_recall"] >= 0.99
     assert by_kind["negative"]["false_alert_rate"] <= 0.01
-    assert by_kind["cross-script"]["recall"] >= 0.85
+    assert by_kind["cross-script"]["recall"] >= 0.9
