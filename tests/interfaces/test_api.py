@@ -472,6 +472,7 @@ def test_wrong_content_type_is_415_everywhere(
     assert response.status_code == 415
     assert response.json()["type"] == "unsupported_media_type"
     assert "application/x-www-form-urlencoded" in response.json()["detail"]
+    assert response.json()["errors"][0]["loc"] == ["header", "content-type"]
 
 
 @pytest.mark.parametrize("path", ["/match/default", "/screen/batch", "/screen/text",

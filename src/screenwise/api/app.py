@@ -144,7 +144,7 @@ _FIELD_PREFIX = re.compile(r"^(?:field )?([A-Za-z_][\w.\-]*(?:/[A-Za-z_][\w.\-]*
 
 
 def field_errors(exc: ScreenwiseError) -> list[dict[str, Any]]:
-    """Return the ``errors`` list of a 400 answer: the field the error names.
+    """Return the ``errors`` list of a 400 or 415 answer: the field the error names.
 
     The field is the error's ``field`` attribute (:class:`~screenwise.errors.QueryError`),
     else the ``field:`` its message starts with, else ``body`` for an unreadable input
@@ -163,7 +163,7 @@ async def _screenwise_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ScreenwiseError)
     if exc.status >= 500:
         log.warning("request %s failed: %s", _request_id(request), exc)
-    errors = field_errors(exc) if exc.status == 400 else None
+    errors = field_errors(exc) if exc.status in (400, 415) else None
     response = _error(request, exc.status, str(exc), errors)
     retry = getattr(exc, "retry_after_s", None)
     if retry is not None:

@@ -120,10 +120,11 @@ class RequestTooLargeError(ScreenwiseError):
 
 
 class UnsupportedMediaTypeError(ScreenwiseError):
-    """A request body has a content type the route does not read."""
+    """A request body has a content type the route does not read (field: the header)."""
 
     status = 415
     exit_code = 2
+    field = "header.content-type"
 
 
 class ForbiddenError(ScreenwiseError):

@@ -1,7 +1,9 @@
 """``screenwise serve``: run the HTTP API (yente-compatible routes, review pages) with uvicorn.
 
 The server loads the store's active list versions in the background; ``/readyz`` answers
-503 until they are loaded. It refuses to bind to a non-loopback address unless API keys
+503 until they are loaded. While it runs it checks the store every few seconds and swaps in
+list versions promoted since (``screenwise lists load`` in another shell) without a
+restart; the versions it serves are reported by ``/lists`` and ``/readyz``. It refuses to bind to a non-loopback address unless API keys
 are configured (``SCREENWISE_API_KEYS`` or ``SCREENWISE_API_KEYS_FILE``).
 """
 
@@ -59,7 +61,8 @@ def serve_command(app: AppContext, host: str, port: int, workers: int, access_lo
 
     Routes: /match/{dataset} and /search/{dataset} (yente-compatible), /screen/batch,
     /screen/text, /entities/{id}, /lists, /alerts, /review, /healthz, /readyz; the
-    OpenAPI reference is at /docs and /openapi.json.
+    OpenAPI reference is at /docs and /openapi.json. List versions loaded while the
+    server runs are picked up within seconds, without a restart.
     """
     import uvicorn
 
