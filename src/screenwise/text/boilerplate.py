@@ -89,6 +89,11 @@ def _phrase_pattern(key: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
 
 
+@cache
+def _first_words(key: str) -> tuple[str, ...]:
+    return tuple(sorted({phrase.split()[0] for phrase in phrase_list(_FILE, key)}))
+
+
 def _visible(line: str) -> str:
     return _MARKUP.sub(" ", line)
 
@@ -197,6 +202,7 @@ def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
         lines.append(LineClass(cursor, fm_end, "boilerplate", "front matter"))
     appeal = _phrase_pattern("APPEAL_HEADINGS")
     credit = _phrase_pattern("CREDIT_PREFIXES")
+    credit_words = _first_words("CREDIT_PREFIXES")  # a cheap test before the pattern
     in_appeal = False
     half = len(text) // 2
     pos = fm_end
@@ -222,7 +228,8 @@ def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
         if reason:
             lines.append(LineClass(start, end, "boilerplate", reason))
             continue
-        credit_match = credit.search(raw)
+        lowered = raw.lower()
+        credit_match = credit.search(raw) if any(word in lowered for word in credit_words) else None
         if credit_match:
             if credit_match.start() > 0:
                 lines.append(LineClass(start, start + credit_match.start(), "body"))

@@ -190,6 +190,7 @@ def _qualifier_firsts() -> frozenset[str]:
 
 
 _QUALIFIER_MAX = 4
+_NO_LENGTHS: frozenset[int] = frozenset()
 
 
 @cache
@@ -535,16 +536,18 @@ class _Scan:
         if not lengths:
             return None
         limit = self.run_end[i] + 1
-        has_pair = False
+        # Lengths worth trying: those of the phrases starting with the first two tokens.
+        longer: frozenset[int] = _NO_LENGTHS
         if i + 1 < limit:
             pairs = index.pairs
             n0, c0, n1, c1 = t.norm[i], t.core[i], t.norm[i + 1], t.core[i + 1]
-            has_pair = (n0, n1) in pairs or (n0, c1) in pairs
-            if not has_pair and c0 != n0:
-                has_pair = (c0, n1) in pairs or (c0, c1) in pairs
+            longer = pairs.get((n0, n1), _NO_LENGTHS)
+            if c0 != n0 or c1 != n1:
+                for pair in ((n0, c1), (c0, n1), (c0, c1)):
+                    longer = longer | pairs.get(pair, _NO_LENGTHS)
         for length in lengths:
             b = i + length
-            if b > limit or (length > 1 and not has_pair):
+            if b > limit or (length > 1 and length not in longer):
                 continue
             heads = [t.norm[i : b - 1]]
             if length > 1 and t.possessive[i]:

@@ -157,7 +157,8 @@ class PhraseIndex:
         deletions: deletion key -> one-token organisation variants (SymSpell, distance 2).
         facts: entity id -> :class:`EntityFacts`.
         surnames: person surname token -> entity ids.
-        pairs: the first two tokens of every phrase of two tokens or more (a fast filter).
+        pairs: the first two tokens of every phrase of two tokens or more -> the lengths
+            of those phrases (a fast filter).
         name_tokens: every token of the phrases of two to four tokens (fuzzy filter).
         glued: glued person-name key (:func:`glue_tokens`) -> variants.
         acronym_lists: one-token strong name -> number of lists that give it as a name
@@ -171,7 +172,7 @@ class PhraseIndex:
     deletions: dict[str, list[NameVariant]]
     facts: dict[str, EntityFacts]
     surnames: dict[str, list[str]]
-    pairs: set[tuple[str, str]]
+    pairs: dict[tuple[str, str], frozenset[int]]
     name_tokens: set[str]
     glued: dict[tuple[str, ...], list[NameVariant]] = field(default_factory=dict)
     acronym_lists: dict[str, int] = field(default_factory=dict)
@@ -584,7 +585,11 @@ def build_phrase_index(entities: Mapping[str, ValueEntity] | Iterable[ValueEntit
                 for key1 in _deletion_keys(tokens[0]):
                     deletions.setdefault(key1, []).extend(org_variants)
     lengths = {first: tuple(sorted(s, reverse=True)) for first, s in lengths_sets.items()}
-    pairs = {(tokens[0], tokens[1]) for tokens in phrases if len(tokens) >= 2}
+    pair_sets: dict[tuple[str, str], set[int]] = {}
+    for tokens in phrases:
+        if len(tokens) >= 2:
+            pair_sets.setdefault((tokens[0], tokens[1]), set()).add(len(tokens))
+    pairs = {pair: frozenset(sizes) for pair, sizes in pair_sets.items()}
     name_tokens = {tok for tokens in phrases if 2 <= len(tokens) <= 4 for tok in tokens}
     log.info("phrase index: %d phrases over %d entities", len(phrases), len(facts))
     return PhraseIndex(

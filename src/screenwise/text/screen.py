@@ -109,7 +109,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 #: Bump when the phrase index's shape or its building rules change.
-PHRASE_CACHE_FORMAT = "text-phrases-3"
+PHRASE_CACHE_FORMAT = "text-phrases-4"
 
 
 def _cache_path(screener: ScreenerLike) -> Path | None:
