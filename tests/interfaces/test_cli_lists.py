@@ -209,3 +209,173 @@ def test_force_promotes_an_incomplete_version(run, lists_dir: Path) -> None:  # 
     assert json.loads(result.output)["results"][0]["status"] == "promoted"
     active = json.loads(run("lists", "--json").output)
     assert [v["published"] for v in active] == ["2024-02-10"]
+
+
+# -- what a new user found (load counts, stale lists, exit codes, refs, rollback) ----------
+
+
+def _people_rows(n: int) -> list[list[str]]:
+    return [sdn_row(str(1000 + i), f"PERSON, Number {i}", "individual", "SDGT", NULL) for i in range(n)]
+
+
+def test_a_shortened_list_loads_with_counts_and_a_prominent_warning(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "short"
+    folder.mkdir()
+    (folder / "sdn-2024-01-10.csv").write_bytes(ofac_csv(_people_rows(20)))
+    first = run("lists", "load", str(folder / "sdn-2024-01-10.csv"))
+    assert "entities: first version of us_ofac_sdn: +20 added" in first.output
+
+    (folder / "sdn-2024-02-10.csv").write_bytes(ofac_csv(_people_rows(17)))
+    table = run("lists", "load", str(folder / "sdn-2024-02-10.csv"))
+    assert table.exit_code == 0, table.output
+    assert "promoted" in table.output
+    assert "entities: +0 added, -3 removed against us_ofac_sdn@2024-01-10#" in table.output
+    warning = next(line for line in table.output.splitlines() if "WARNING:" in line)
+    assert "3 of the 20 entities of the previously active version us_ofac_sdn@2024-01-10#" in warning
+    assert "(15.0%, more than 10%)" in warning
+    assert "screenwise lists activate us_ofac_sdn@2024-01-10#" in warning
+
+    # --json carries it; --warn-drop raises the share
+    (folder / "sdn-2024-03-10.csv").write_bytes(ofac_csv(_people_rows(15)))
+    data = json.loads(run("lists", "load", str(folder / "sdn-2024-03-10.csv"), "--json").output)
+    (result,) = data["results"]
+    assert (result["added"], result["removed"]) == (0, 2)
+    assert result["drop_warning"] and data["drop_warnings"] == [result["drop_warning"]]
+    (folder / "sdn-2024-04-10.csv").write_bytes(ofac_csv(_people_rows(13)))
+    quiet = run("lists", "load", str(folder / "sdn-2024-04-10.csv"), "--warn-drop", "0.2", "--json")
+    assert json.loads(quiet.output)["results"][0]["drop_warning"] is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("random_sdn.csv", b"foo,bar\n", "not a file of any known list format (first line: 'foo,bar')"),
+        ("empty.csv", b"", "empty file (0 bytes): not a list file"),
+    ],
+)
+def test_a_path_with_no_list_file_exits_non_zero(run, tmp_path: Path, name: str, content: bytes, reason: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run("lists", "load", str(path))
+    assert result.exit_code == 2
+    assert f"skipped {path}: {reason}" in result.output
+    assert f"nothing loaded from {path}" in result.output
+    data = json.loads(run("lists", "load", str(path), "--json").output)
+    assert data["unloaded"] == [str(path)] and data["results"] == []
+
+
+def test_a_directory_of_unknown_files_exits_non_zero(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "junk"
+    folder.mkdir()
+    (folder / "a.txt").write_text("hello\n")
+    (folder / "b.dat").write_text("x\n")
+    result = run("lists", "load", str(folder))
+    assert result.exit_code == 2
+    assert [line.split(":")[0].rsplit("/", 1)[-1] for line in result.output.splitlines()] == [
+        "a.txt",
+        "b.dat",
+        "junk",
+    ]
+    assert result.output.splitlines()[-1].startswith(f"nothing loaded from {folder}")
+
+
+def test_a_file_named_like_a_format_gets_its_parsers_precise_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    # the first row has 2 fields: it sniffs as a comments file, but the name says sdn.csv
+    (folder / "sdn.csv").write_bytes(ofac_csv([["20157", "KIM, Jong Un"], KIM]))
+    result = run("lists", "load", str(folder / "sdn.csv"), "--json")
+    assert result.exit_code == 3
+    (failed,) = json.loads(result.output)["results"]
+    assert failed["status"] == "failed"
+    assert failed["reason"].endswith("sdn.csv line 1 field SDN_Type: row has 2 fields, expected 12")
+    assert "read as that format because of its file name" in failed["notes"][0]
+
+
+def test_list_id_filter_names_the_list_a_file_belongs_to(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    path = lists_dir / "ofac" / "sdn-2024-02-10.csv"
+    result = run("lists", "load", "--list-id", "un_sc_sanctions", str(path))
+    assert result.exit_code == 2
+    assert "a file of us_ofac_sdn (primary): not loaded because of --list-id un_sc_sanctions" in (
+        result.output
+    )
+
+
+def test_lists_shows_newer_inactive_versions_and_the_age(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("lists", "load", str(lists_dir))
+    data = json.loads(run("lists", "--json").output)
+    (sdn,) = data
+    assert sdn["published"] == "2024-01-10"
+    assert isinstance(sdn["age_days"], int) and sdn["age_days"] > 0
+    (newer,) = sdn["newer_versions"]
+    assert newer["published"] == "2024-02-10" and newer["status"] == "inactive"
+    assert newer["reason"].startswith("incomplete set (files present: primary)")
+    table = run("lists").output
+    assert f"{sdn['age_days']:,} days" in table
+
+
+def test_entity_takes_dates_and_hash_prefixes_and_blames_a_bad_version(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("lists", "load", str(lists_dir))
+    versions = json.loads(run("lists", "versions", "us_ofac_sdn", "--json").output)
+    newer = next(v for v in versions if v["published"] == "2024-02-10")
+    for ref in ("2024-02-10", newer["content_hash"][:8], newer["version_id"]):
+        result = run("entity", "us_ofac_sdn-50001", "--version", ref, "--json")
+        assert result.exit_code == 0, (ref, result.output)
+        assert json.loads(result.output)["provenance"]["version_id"] == newer["version_id"]
+    bogus = run("entity", "us_ofac_sdn-20157", "--version", "bogus")
+    assert bogus.exit_code == 6
+    assert "no version of us_ofac_sdn matches 'bogus'" in bogus.output
+    absent = run("entity", "us_ofac_sdn-9999", "--version", "2024-02-10")
+    assert absent.exit_code == 6
+    assert f"entity 'us_ofac_sdn-9999' not found in version {newer['version_id']}" in absent.output
+
+
+def test_lists_activate_rolls_back_and_a_reload_says_how(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("lists", "load", str(lists_dir))
+    newer = lists_dir / "ofac" / "sdn-2024-02-10.csv"
+    run("lists", "load", str(newer), "--force")
+    complete = next(
+        v["version_id"]
+        for v in json.loads(run("lists", "versions", "us_ofac_sdn", "--json").output)
+        if v["published"] == "2024-01-10"
+    )
+    again = run("lists", "load", str(lists_dir / "ofac"))
+    assert f"to make it active: screenwise lists activate {complete}" in again.output
+
+    result = run("lists", "activate", "us_ofac_sdn@2024-01-10")
+    assert result.exit_code == 0, result.output
+    assert f"us_ofac_sdn: {complete} is now the active version (was us_ofac_sdn@2024-02-10#" in (
+        result.output
+    )
+    assert "+1 added, -1 removed against us_ofac_sdn@2024-02-10#" in result.output
+    assert [v["version_id"] for v in json.loads(run("lists", "--json").output)] == [complete]
+    same = run("lists", "activate", complete, "--json")
+    assert json.loads(same.output)["status"] == "unchanged"
+    unknown = run("lists", "activate", "us_ofac_sdn@1999-01-01")
+    assert unknown.exit_code == 6
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("lists",), ("entity", "us_ofac_sdn-20157"), ("export", "us_ofac_sdn"), ("lists", "versions", "x")],
+)
+def test_read_only_commands_do_not_create_a_mistyped_store(tmp_path: Path, args: tuple[str, ...]) -> None:
+    typo = tmp_path / "tpyo" / "screenwise.db"
+    result = CliRunner().invoke(cli, ["--db", f"sqlite:///{typo}", *args])
+    assert result.exit_code == 8
+    assert "no screenwise store here yet" in result.output
+    assert "Traceback" not in result.output
+    assert not typo.exists()
+
+
+def test_tables_off_a_terminal_keep_ids_and_words_whole(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    loaded = run("lists", "load", str(lists_dir))
+    # one line each, not folded at 80 columns
+    assert "; 3 entities: Organization 1, Person 1, Vessel 1\n" in loaded.output
+    assert (
+        "incomplete set (files present: primary) is not promoted over the complete active "
+        "version us_ofac_sdn@2024-01-10#"
+    ) in loaded.output
+    table = run("lists").output
+    version_id = json.loads(run("lists", "--json").output)[0]["version_id"]
+    assert version_id in table

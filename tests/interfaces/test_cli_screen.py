@@ -175,3 +175,43 @@ def test_screen_rejects_out_of_range_options(db: str, tmp_path: Path, option: li
     result = CliRunner().invoke(cli, ["--db", db, "screen", "Kim", *option])
     assert result.exit_code == 2
     assert option[0] in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--schema", "Banana", "Invalid value for '--schema': 'Banana' is not one of"),
+        ("--birth-date", "notadate", "'notadate' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("--birth-date", "1984-02-30", "'1984-02-30' is not a date"),
+        ("--country", "zz", "'zz' is not a known country"),
+        ("--country", "Narnia", "'Narnia' is not a known country"),
+    ],
+)
+def test_screen_rejects_invalid_qualifiers(
+    db: str, tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["--db", db, "--data-dir", str(tmp_path / "data"), "screen", "Kim", option, value]
+    )
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_screen_accepts_country_names_and_any_case_schema(db: str, tmp_path: Path) -> None:
+    data = json.loads(
+        run(
+            db, tmp_path, "screen", "Kim Jong Un", "--schema", "person", "--country",
+            "North Korea", "--birth-date", "1984-01", "--json",
+        )
+    )
+    assert data["query"]["schema"] == "Person"
+    assert data["query"]["properties"]["country"] == ["kp"]
+    assert data["query"]["properties"]["birthDate"] == ["1984-01"]
+    assert data["hits"][0]["entity_id"] == "us_ofac_sdn-20157"
+
+
+def test_screen_table_keeps_ids_whole_off_a_terminal(db: str, tmp_path: Path) -> None:
+    output = run(db, tmp_path, "screen", "Kim Jong Un", "--schema", "Person")
+    row = next(line for line in output.splitlines() if "us_ofac_sdn-20157" in line)
+    assert "KIM, Jong Un" in row and "DPRK3" in row
