@@ -92,7 +92,9 @@ def render_terminal(result: TextScreeningResult, original: str, console: Console
 def render_html_report(result: TextScreeningResult, original: str) -> str:
     """Return a standalone HTML page: the input with mentions highlighted, hits beside it.
 
-    Mentions are located by their offsets into ``original`` (the input as decoded).
+    Mentions are located by their offsets into ``original`` (the input as decoded). For
+    an HTML page the report shows the sentences around the mentions rather than the page
+    source. The page has no scripts and loads nothing (inline CSS only).
     """
     spans: dict[tuple[int, int], list[Mention]] = {}
     for mention in result.mentions:
@@ -107,9 +109,46 @@ def render_html_report(result: TextScreeningResult, original: str) -> str:
         pieces.append({"text": original[start:end], "mention": best, "all": mentions})
         cursor = end
     pieces.append({"text": original[cursor:], "mention": None})
+    is_html = result.content_type == "text/html"
     env = Environment(
         loader=PackageLoader("screenwise.text", "templates"),
         autoescape=select_autoescape(["html"]),
     )
     template = env.get_template("report.html")
-    return template.render(result=result, pieces=pieces, is_html=result.content_type == "text/html")
+    return template.render(
+        result=result,
+        pieces=pieces,
+        contexts=_sentence_contexts(result.mentions) if is_html else [],
+        is_html=is_html,
+    )
+
+
+def _sentence_contexts(mentions: list[Mention]) -> list[list[dict[str, Any]]]:
+    """Each distinct sentence with a mention, cut into plain and highlighted pieces.
+
+    For an HTML page the page source is no reading matter: the report shows the visible
+    sentences around the mentions instead (in order of first mention).
+    """
+    by_sentence: dict[str, dict[str, Mention]] = {}
+    for mention in mentions:
+        best = by_sentence.setdefault(mention.sentence, {})
+        kept = best.get(mention.text)
+        if kept is None or mention.score > kept.score:
+            best[mention.text] = mention
+    contexts: list[list[dict[str, Any]]] = []
+    for sentence, found in by_sentence.items():
+        marks: list[tuple[int, int, Mention]] = []
+        for text, mention in found.items():
+            at = sentence.find(text)
+            if at >= 0 and not any(a < at + len(text) and at < b for a, b, _m in marks):
+                marks.append((at, at + len(text), mention))
+        marks.sort(key=lambda m: m[0])
+        pieces: list[dict[str, Any]] = []
+        cursor = 0
+        for a, b, mention in marks:
+            pieces.append({"text": sentence[cursor:a], "mention": None})
+            pieces.append({"text": sentence[a:b], "mention": mention})
+            cursor = b
+        pieces.append({"text": sentence[cursor:], "mention": None})
+        contexts.append(pieces)
+    return contexts
