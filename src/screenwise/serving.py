@@ -182,6 +182,8 @@ class LiveScreener:
     def _rebuild(self, store: ListStore, active: dict[str, str]) -> bool:
         log.info("loading list versions %s", ", ".join(sorted(active.values())))
         started = time.monotonic()
+        # marked failed until it succeeds, so even an unexpected error is not retried at once
+        self._failed = (dict(active), started)
         try:
             screener = self._build(store, self.settings)
         except NotReadyError as exc:
@@ -227,9 +229,14 @@ class LiveScreener:
         while not self._stop.is_set():
             try:
                 self.check()
-            except Exception:  # the thread's boundary: a bug must not end the rollover
+            except Exception as exc:  # the thread's boundary: a bug must not end the rollover
                 log.exception("checking the list versions failed; still serving %s",
                               self._served_text())
+                reason = f"{type(exc).__name__}: {exc}"
+                if self._current is None:
+                    self.load_error = reason
+                else:
+                    self.reload_error = reason
             self._stop.wait(self.check_interval_s)
 
     def start(self) -> threading.Thread | None:

@@ -81,3 +81,36 @@ def test_a_given_screener_without_store_is_served_as_is() -> None:
     assert live.current() is screener
     assert live.check() is False
     assert live.start() is None
+
+
+def test_an_unexpected_error_in_a_build_keeps_serving_and_is_not_retried_at_once(
+    settings: Settings,
+) -> None:
+    import time
+
+    store = ListStore(settings.db_url)
+    store.load(_parsed(date(2024, 1, 1), "Vladimir PUTIN"))
+    calls: list[str] = []
+
+    def build(store: ListStore, settings: Settings) -> Screener:
+        calls.append("build")
+        if len(calls) > 1:
+            raise ValueError("a bug while preparing names")
+        return Screener.from_store(store, settings=settings)
+
+    live = LiveScreener(store, settings, build=build, check_interval_s=0.01)
+    assert live.check() is True
+    old = live.current()
+    store.load(_parsed(date(2024, 2, 1), "Vladimir PUTIN", "KIM Jong Un"))
+    live.start()
+    try:
+        deadline = time.monotonic() + 30
+        while live.reload_error is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert live.reload_error == "ValueError: a bug while preparing names"
+        assert live.current() is old
+        for _ in range(20):  # many more check intervals pass
+            live._stop.wait(0.01)
+        assert calls == ["build", "build"]
+    finally:
+        live.stop()
