@@ -156,3 +156,42 @@ def test_crash_mid_load_keeps_the_previous_version(
     assert store.active_version("un_sc_sanctions").version_id == before.version_id
     assert all(not v.content_hash.startswith("crash") for v in store.versions("un_sc_sanctions"))
     assert sum(1 for _ in store.iter_entities(before.version_id)) == 1003
+
+
+def test_the_stale_sdn_list_shows_its_newer_incomplete_versions(loaded: Loaded) -> None:
+    by_list = {o.list_id: o for o in loaded.store.overview(today=date(2024, 6, 1))}
+    sdn = by_list["us_ofac_sdn"]
+    assert sdn.active is not None and sdn.active.published == date(2023, 12, 28)
+    assert sdn.age_days == 156
+    newer = [(v.published, v.entity_count, v.status) for v in sdn.newer]
+    assert newer == [(date(2024, 4, 2), 14_560, "inactive"), (None, 14_965, "inactive")]
+    assert all(v.status_reason.startswith("incomplete set") for v in sdn.newer)
+    assert by_list["un_sc_sanctions"].newer == []
+
+
+def test_a_shortened_csl_is_promoted_with_a_warning_and_rolled_back(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    source = shared_dir / "data" / "lists" / "us_csl" / "consolidated.csv.gz"
+    lines = gzip.decompress(source.read_bytes()).decode("utf-8").splitlines(keepends=True)
+    # a well-formed but shortened file: the first 85 % of its lines
+    short_dir = tmp_path / "short"
+    short_dir.mkdir()
+    (short_dir / "consolidated.csv").write_text(
+        "".join(lines[: int(len(lines) * 0.85)]), encoding="utf-8"
+    )
+    with ListStore(f"sqlite:///{tmp_path / 'csl.db'}") as store:
+        (full,) = load_paths(store, [source])
+        (short,) = load_paths(store, [short_dir])
+        assert full.version is not None and full.version.entity_count == 14_048
+        assert short.status == "promoted"
+        assert short.version is not None
+        assert short.added == 0 and short.removed == 14_048 - short.version.entity_count
+        assert short.removed > 0.1 * 14_048
+        assert short.drop_warning is not None
+        assert short.drop_warning.endswith(f"screenwise lists activate {full.version.version_id}")
+
+        back = store.activate(full.version.version_id)
+        assert back.status == "promoted"
+        assert (back.added, back.removed) == (short.removed, 0)
+        assert store.active_version("us_trade_csl").entity_count == 14_048

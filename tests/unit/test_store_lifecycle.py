@@ -1,13 +1,15 @@
 """List-version store, as an operator meets it: what a load changed, rollback, stale lists,
 loose version references, stores that cannot be opened, and two loads at once.
 
-Small hand-built ParsedLists (``tests/unit/test_store.py`` helpers) on in-memory or
-tmp_path SQLite stores; the only server address used is a closed loopback port.
+Small hand-built ParsedLists (``tests/unit/test_store.py`` helpers) on an SQLite file
+and on PostgreSQL (the ``store_url`` fixture); the only other server address used is a
+closed loopback port.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,8 +24,10 @@ from screenwise.store.versions import ListStore
 
 
 @pytest.fixture
-def store() -> ListStore:
-    return ListStore("sqlite://")
+def store(store_url: str) -> Iterator[ListStore]:
+    """An empty store on each backend (SQLite file, PostgreSQL: see tests/conftest.py)."""
+    with ListStore(store_url) as opened:
+        yield opened
 
 
 def test_every_load_states_added_and_removed_against_the_active_version(
@@ -210,9 +214,9 @@ def test_mask_url() -> None:
 
 
 def test_two_concurrent_loads_of_the_same_list_give_promoted_and_unchanged(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'store.db'}"
+    url = store_url
     ListStore(url).close()
     entities: list[ValueEntity] = people(500)
     content = parsed(entities, date(2024, 1, 1))
