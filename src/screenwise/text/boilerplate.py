@@ -45,7 +45,7 @@ _MARKUP = re.compile(
     re.S,
 )
 #: Characters without which a line holds no markup (a fast pre-check for _MARKUP).
-_MARKUP_HINT = re.compile(r"[<&/]|\]\(|www\.")
+_MARKUP_HINT = re.compile(r"[<&]|\]\(|https?:|www\.")
 _AD_PLACEHOLDER = re.compile(r"^\s*\[ad_\d+\]\s*$", re.I)
 _WORD = re.compile(r"[^\W_]+", re.U)
 _DATE_TOKENS = re.compile(

@@ -134,12 +134,18 @@ _position_groups = position_groups
 
 def has_domain_vocabulary(tokens: Tokens) -> bool:
     """Return True when the text uses sanctions-reporting words (``text_words.yml::DOMAIN_TERMS``)."""
-    terms = [tuple(tokenize_name(term)) for term in phrase_list("text_words.yml", "DOMAIN_TERMS")]
-    singles = {term[0] for term in terms if len(term) == 1}
+    singles, phrases = _domain_terms()
     words = set(tokens.core)
-    if singles & words:
+    if not singles.isdisjoint(words):
         return True
-    return any(len(term) > 1 and _contains(tokens.core, term) for term in terms)
+    return any(term[0] in words and _contains(tokens.core, term) for term in phrases)
+
+
+@cache
+def _domain_terms() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    terms = [tuple(tokenize_name(term)) for term in phrase_list("text_words.yml", "DOMAIN_TERMS")]
+    singles = frozenset(term[0] for term in terms if len(term) == 1)
+    return singles, tuple(term for term in terms if len(term) > 1)
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -652,10 +652,15 @@ class _Scan:
         triggers = _glue_triggers()
         # A name has a capitalised word: it starts at a capitalised word or just before
         # one ("al Qaeda", "the Wagner Group").
+        pairs = self.index.pairs
         starts: list[int] = []
         previous = -1
         for k in self.caps:
-            if k - 1 > previous and k > 0:
+            if (
+                k - 1 > previous
+                and k > 0
+                and ((norm[k - 1], norm[k]) in pairs or (norm[k - 1], t.core[k]) in pairs)
+            ):
                 starts.append(k - 1)
             starts.append(k)
             previous = k
