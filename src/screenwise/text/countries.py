@@ -106,7 +106,8 @@ def find_sanctioned_countries(tokens: Tokens, body: list[tuple[int, int]]) -> li
     found: list[str] = []
     starts = tokens.start
     resume = 0
-    for i in [k for k, word in enumerate(tokens.norm) if word in firsts]:
+    norm = tokens.norm
+    for i in [k for k in tokens.caps if norm[k] in firsts]:
         if i < resume:
             continue
         b = bisect.bisect_right(body, (starts[i], 1 << 62)) - 1

@@ -250,7 +250,7 @@ class _Scan:
         self.n = len(tokens)
         self.domain = domain
         #: indexes of the capitalised tokens (only they can start a name or a reference)
-        self.caps = [k for k, c in enumerate(tokens.cap) if c]
+        self.caps = tokens.caps
         self.defined_first: set[str] = set()
         self._layout()
         #: entity ids accepted so far (earlier mentions give context to head forms)
@@ -281,9 +281,8 @@ class _Scan:
         sentence_breaks: list[int] = []
         line_breaks: list[int] = []
         kinds = _GAP_KINDS
-        for k, gap in enumerate(gaps):
-            if gap == " ":
-                continue
+        for k in [k for k, gap in enumerate(gaps) if gap != " "]:
+            gap = gaps[k]
             kind = kinds.get(gap)
             if kind is None:
                 kind = _gap_kind(gap)

@@ -34,7 +34,7 @@ from screenwise.text.extract import Document, extract_html, looks_like_html, pla
 from screenwise.text.inputs import decode_bytes
 from screenwise.text.mentions import find_mentions
 from screenwise.text.phrases import PhraseIndex, build_phrase_index
-from screenwise.text.tokens import mask_text, tokenize_text
+from screenwise.text.tokens import MARKUP_FILL, mask_text, tokenize_text
 
 __all__ = ["ScreenerLike", "build_document", "phrase_index_for", "screen_text"]
 
@@ -241,9 +241,14 @@ def screen_text(
         raise QueryError(f"threshold: {limit} is not in [0, 1]")
     document = build_document(text_or_html, content_type=content_type, source=source)
     index = phrase_index_for(screener)
-    # Markup blanked out: for sentences and context windows.
-    plain = mask_text(document.text, document.masked) if document.masked else document.text
-    tokens = tokenize_text(document.text, document.masked)
+    # Markup blanked out once: with a separator for tokens (no name runs across markup),
+    # with spaces for sentences and context windows.
+    if document.masked:
+        separated = mask_text(document.text, document.masked, MARKUP_FILL)
+        plain = separated.replace(MARKUP_FILL, " ")
+    else:
+        separated = plain = document.text
+    tokens = tokenize_text(separated)
     domain = has_domain_vocabulary(tokens)
     spans = find_mentions(document.text, tokens, index, domain=domain)
     prior: dict[str, float] = {}

@@ -72,9 +72,17 @@ class Tokens:
     possessive: list[bool] = field(default_factory=list)
     rare: list[bool] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
+    _caps: list[int] | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.norm)
+
+    @property
+    def caps(self) -> list[int]:
+        """Indexes of the capitalised tokens, in order (computed once)."""
+        if self._caps is None:
+            self._caps = [k for k, capital in enumerate(self.cap) if capital]
+        return self._caps
 
 
 #: Fills masked markup for tokenising: neither a word character nor a joining one, so a
