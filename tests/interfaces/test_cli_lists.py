@@ -301,6 +301,17 @@ def test_list_id_filter_names_the_list_a_file_belongs_to(run, lists_dir: Path) -
     )
 
 
+def test_an_unregistered_list_id_names_the_list_the_file_belongs_to(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    path = lists_dir / "ofac" / "sdn-2024-02-10.csv"
+    result = run("lists", "load", "--list-id", "foo_bar", str(path), "--json")
+    assert result.exit_code == 2
+    (skipped,) = json.loads(result.output)["skipped"]
+    assert skipped["reason"] == (
+        "a file of us_ofac_sdn (primary): not loaded because of --list-id foo_bar "
+        "(not a registered list: it only names FtM JSON files' list)"
+    )
+
+
 def test_lists_shows_newer_inactive_versions_and_the_age(run, lists_dir: Path) -> None:  # type: ignore[no-untyped-def]
     run("lists", "load", str(lists_dir))
     data = json.loads(run("lists", "--json").output)

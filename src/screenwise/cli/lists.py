@@ -206,7 +206,10 @@ def lists_group(ctx: click.Context, as_json: bool) -> None:
     """Show the active version of every list (or run a subcommand).
 
     A list version is one publication of one list: its entities, content hash and
-    publication date. Screening uses each list's active version.
+    publication date. Screening uses each list's active version. The table gives its age
+    (days since its publication date) and, per list, the newer stored versions that are
+    not active, with the reason and the command that activates them; --json gives the
+    same as "age_days" and "newer_versions".
     """
     if ctx.invoked_subcommand is not None:
         return
