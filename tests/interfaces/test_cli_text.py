@@ -74,3 +74,53 @@ def test_bad_inputs_exit_with_a_clear_message(runner: CliRunner, tmp_path: Path)
     result = runner.invoke(cli, ["screen-text", str(empty_page)])
     assert result.exit_code == 2
     assert "no article found" in " ".join(result.output.split())
+
+
+def test_more_bad_inputs_exit_with_a_clear_message(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = runner.invoke(cli, ["screen-text", str(empty)])
+    assert result.exit_code == 2 and "the input is empty" in " ".join(result.output.split())
+    result = runner.invoke(cli, ["screen-text", str(tmp_path)])
+    assert result.exit_code == 2 and "is a directory" in " ".join(result.output.split())
+    result = runner.invoke(cli, ["screen-text", "http://127.0.0.1:9/article"])
+    assert result.exit_code == 2 and "could not be fetched" in " ".join(result.output.split())
+    big = tmp_path / "big.txt"
+    big.write_bytes(ARTICLE.encode() * 100)
+    result = runner.invoke(
+        cli, ["screen-text", str(big)], env={"SCREENWISE_MAX_TEXT_BYTES": "1000"}
+    )
+    assert result.exit_code == 2
+    assert "over the limit of 1000 bytes" in " ".join(result.output.split())
+    assert "Dmitry Peskov" not in result.output  # nothing partial is shown
+
+
+def test_utf16_without_byte_order_mark_is_screened(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "article.txt"
+    path.write_bytes(ARTICLE.encode("utf-16-le"))
+    result = runner.invoke(cli, ["screen-text", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [m["text"] for m in data["mentions"] if m["match"]] == [
+        "Dmitry Peskov",
+        "Vladimir Putin",
+    ]
+    assert any("utf-16-le" in w for w in data["warnings"])
+
+
+def test_html_report_of_a_page_is_self_contained(runner: CliRunner, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!doctype html><html><head><title>Talks</title>"
+        '<script src="https://cdn.example/x.js"></script></head><body>'
+        '<nav><a href="https://example.org/">Home</a></nav><article><h1>Talks</h1>'
+        f"<p>{ARTICLE} The meeting took place in Moscow on Tuesday afternoon.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.html"
+    result = runner.invoke(cli, ["screen-text", str(page), "--html-report", str(report)])
+    assert result.exit_code == 0, result.output
+    html = report.read_text(encoding="utf-8")
+    assert "<script" not in html and "cdn.example" not in html
+    assert '<mark class="alert body"' in html and ">Dmitry Peskov</mark>" in html
