@@ -353,7 +353,9 @@ class ListStore:
             self.engine = _make_engine(url, create=create)
             with self.engine.begin() as conn:
                 if create:
-                    # Several processes opening a new PostgreSQL store at once create it once.
+                    # Several processes opening a new store at once create it once.
+                    if conn.dialect.name == "sqlite":
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
                     advisory_lock(conn, "schema")
                     Base.metadata.create_all(conn)
                 elif not inspect(conn).has_table(ListVersionRow.__tablename__):
