@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from followthemoney import ValueEntity
 
 from screenwise.entities import make_entity
 from screenwise.errors import ListParseError
-from screenwise.sources.base import hash_contents, parse_single_file
+from screenwise.sources.base import gc_paused, hash_contents, parse_single_file
 
 
 def _two_entities(data: bytes, name: str) -> tuple[date | None, list[ValueEntity]]:
@@ -81,3 +83,39 @@ def test_unreadable_file_is_refused_before_parsing(tmp_path: Path) -> None:
     with pytest.raises(ListParseError, match="HTML page") as info:
         parse_single_file("test_list", {"xml": path}, "xml", format_name="x", parse=_two_entities)
     assert info.value.path == str(path)
+
+
+@pytest.fixture
+def gc_enabled() -> Iterator[None]:
+    """Start with the collector enabled and leave it as it was found."""
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def test_gc_paused_during_parse_and_restored_after_error(gc_enabled: None, tmp_path: Path) -> None:
+    path = tmp_path / "list.xml"
+    path.write_bytes(b"<list/>")
+    seen: list[bool] = []
+
+    def parse(data: bytes, name: str) -> tuple[date | None, list[ValueEntity]]:
+        seen.append(gc.isenabled())
+        raise ListParseError(name, "bad record", line=1)
+
+    with pytest.raises(ListParseError, match="bad record"):
+        parse_single_file("test_list", {"xml": path}, "xml", format_name="x", parse=parse)
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_gc_paused_keeps_a_callers_disabled_collector(gc_enabled: None) -> None:
+    gc.disable()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+    gc.enable()
+    with gc_paused(), gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()

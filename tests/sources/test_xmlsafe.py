@@ -9,7 +9,6 @@ import pytest
 
 from screenwise.errors import ListParseError
 from screenwise.sources.xmlsafe import (
-    child_text,
     clean_text,
     date_attribute,
     iter_elements,
@@ -131,17 +130,15 @@ def test_clean_text_collapses_white_space(value: str | None, expected: str | Non
     assert clean_text(value) == expected
 
 
-def test_child_text_sourceline_and_namespace() -> None:
-    data = b'<list xmlns="urn:x">\n<e>\n<name> A\n B </name><empty/><blank> </blank></e>\n</list>'
+def test_sourceline_and_namespace_prefix() -> None:
+    data = b'<list xmlns="urn:x">\n<e>\n<name> A\n B </name></e>\n</list>'
     root = parse_xml(data, "x.xml")
     ns = namespace_prefix(root)
     assert ns == "{urn:x}"
     entry = root[0]
     assert sourceline(entry) == 2
-    assert child_text(entry, f"{ns}name") == "A B"
-    assert child_text(entry, f"{ns}empty") is None
-    assert child_text(entry, f"{ns}blank") is None
-    assert child_text(entry, f"{ns}missing") is None
+    assert sourceline(entry[0]) == 3
+    assert clean_text(entry.findtext(f"{ns}name")) == "A B"
     assert namespace_prefix(parse_xml(b"<plain/>", "p.xml")) == ""
 
 

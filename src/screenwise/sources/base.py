@@ -4,13 +4,16 @@ A source module (``sources/us_ofac.py`` ...) exposes one :class:`Source` instanc
 returns a :class:`ParsedList`; nothing downstream knows which format the entities came from.
 A format published as one file per version (UN, EU, UK, US CSL) is read and wrapped by
 :func:`parse_single_file`, so those sources share one reading path and one error for a
-missing file.
+missing file. Every source parses with the cyclic garbage collector paused
+(:func:`gc_paused`).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -107,6 +110,30 @@ def hash_contents(chunks: Sequence[bytes]) -> str:
     return digest.hexdigest()
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of a list parse.
+
+    Parsing a list allocates hundreds of thousands of container objects (entities, their
+    property dicts and value lists, CSV rows, XML elements) and keeps almost all of them,
+    so the full collections that allocation counts trigger scan an ever larger heap and
+    free next to nothing: on the staged lists they cost a quarter to a third of the parse
+    CPU time. Reference counting still frees every acyclic object at once; any reference
+    cycles made meanwhile are found by the first collection after the block.
+
+    On exit, also on error, the collector is re-enabled when it was enabled on entry (a
+    caller that disabled it keeps it disabled). The switch is process-wide: a parse in
+    another thread meanwhile also runs without cyclic collection until the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_single_file(
     list_id: str,
     files: Mapping[str, Path],
@@ -144,8 +171,9 @@ def parse_single_file(
     path = files.get(role)
     if path is None:
         raise ListParseError(list_id, f"no {role.upper()} file given (role {role!r})")
-    data = read(path)
-    stated, entities = parse(data, str(path))
+    with gc_paused():
+        data = read(path)
+        stated, entities = parse(data, str(path))
     return ParsedList(
         list_id=list_id,
         entities=entities,

@@ -42,7 +42,7 @@ from followthemoney import ValueEntity, model
 
 from screenwise.entities import LIST_SCHEMATA
 from screenwise.errors import ListParseError
-from screenwise.sources.base import ParsedList, hash_contents
+from screenwise.sources.base import ParsedList, gc_paused, hash_contents
 from screenwise.sources.files import decode_utf8, read_bytes
 
 __all__ = ["FTM", "FtmParsedList", "FtmSource", "iter_ftm_lines", "parse_ftm_lines"]
@@ -143,10 +143,11 @@ class FtmSource:
         else:
             raise ListParseError(LIST_ID, "no FtM file given (role 'entities' or 'delta')")
         path = files[role]
-        data = read_bytes(path)
-        lines = list(iter_ftm_lines(decode_utf8(data, path), str(path), delta=delta))
+        with gc_paused():
+            data = read_bytes(path)
+            lines = list(iter_ftm_lines(decode_utf8(data, path), str(path), delta=delta))
+            entities, deleted = parse_ftm_lines(lines, str(path))
         warnings: list[str] = []
-        entities, deleted = parse_ftm_lines(lines, str(path))
         chosen = list_id or _shared_dataset(entities)
         if chosen is None:
             chosen = _SNAKE.sub("_", Path(path).resolve().parent.name.lower()).strip("_") or "ftm"

@@ -48,6 +48,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +223,7 @@ def parse_conlist_rows(
             raise ListParseError(name, "no header row", line=header_line + 1)
         header_line, header_cells = second
     header = [_cell(header_cells, i) for i in range(len(header_cells))]
+    columns = [(index, column) for index, column in enumerate(header) if column]
     for column in REQUIRED_COLUMNS:
         if column not in header:
             raise ListParseError(
@@ -230,7 +232,7 @@ def parse_conlist_rows(
     groups: dict[str, _Group] = {}
     warnings: list[str] = []
     for line, cells in iterator:
-        row = {col: _cell(cells, i) for i, col in enumerate(header) if col}
+        row = _row_values(cells, columns)
         if not any(row.values()):
             continue
         group_id = row["Group ID"]
@@ -323,10 +325,8 @@ def _add_row(
     other = row.get("Other Information", "")
     if other:
         _put(values, "notes", other)
-        for label, value in _labelled(other):
-            prop = OTHER_INFO_PROPS.get(label.lower())
-            if prop and prop in model.get(schema).properties:  # type: ignore[union-attr]
-                _put(values, prop, value)
+        for prop, value in _other_info_values(schema, other):
+            _put(values, prop, value)
     if schema != "Person":
         return
     _put(values, "title", _numbered(row.get("Title")))
@@ -388,6 +388,21 @@ def _full_name(row: dict[str, str]) -> str:
     return surname or given
 
 
+@lru_cache(maxsize=8192)
+def _other_info_values(schema: str, text: str) -> tuple[tuple[str, str], ...]:
+    """Return ``(property, value)`` of the Other Information segments the schema can hold.
+
+    Cached: the rows of a group, and often several groups, repeat the same text.
+    """
+    properties = model.get(schema).properties  # type: ignore[union-attr]
+    found: list[tuple[str, str]] = []
+    for label, value in _labelled(text):
+        prop = OTHER_INFO_PROPS.get(label.lower())
+        if prop and prop in properties:
+            found.append((prop, value))
+    return tuple(found)
+
+
 def _labelled(text: str) -> Iterator[tuple[str, str]]:
     """Yield ``(label, value)`` for each ``(Label):value`` segment of Other Information."""
     matches = list(_LABEL.finditer(text))
@@ -432,19 +447,45 @@ def _birth_date(value: str) -> str | None:
 
 
 def _parse_day(value: str, name: str, line: int, column: str, record: str | None = None) -> date:
-    match = _DATE.match(value.strip())
-    try:
-        if match is None:
-            raise ValueError(value)
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    except ValueError:
+    """Return the date of a ``dd/mm/yyyy`` cell, or raise naming file, line, record, column."""
+    day = _day(value)
+    if day is None:
         raise ListParseError(
             name, f"{value!r} is not a dd/mm/yyyy date", line=line, record=record, field=column
-        ) from None
+        )
+    return day
+
+
+@lru_cache(maxsize=8192)
+def _day(value: str) -> date | None:
+    """Return the date of ``dd/mm/yyyy`` text, None when it is not a valid date (cached)."""
+    match = _DATE.match(value.strip())
+    if match is None:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _row_values(cells: Sequence[Any], columns: list[tuple[int, str]]) -> dict[str, str]:
+    """Return ``{column: cell text}`` of one row (see :func:`_cell`; text cells fast)."""
+    size = len(cells)
+    row: dict[str, str] = {}
+    for index, column in columns:
+        value = cells[index] if index < size else None
+        if type(value) is str:
+            row[column] = value.strip()
+        elif value is None:
+            row[column] = ""
+        else:
+            row[column] = _cell(cells, index)
+    return row
 
 
 def _cell(cells: Sequence[Any], index: int) -> str:
+    """Return a cell as text: dates ``dd/mm/yyyy``, whole floats without ``.0``, stripped."""
     if index >= len(cells):
         return ""
     value = cells[index]

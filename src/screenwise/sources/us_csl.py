@@ -44,6 +44,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from followthemoney import ValueEntity
@@ -366,7 +367,9 @@ def _add_id(entity: ValueEntity, item: str) -> None:
         entity.add("country", country)
 
 
+@lru_cache(maxsize=1024)
 def _id_property(kind: str) -> str | None:
+    """Return the property of an ``ids`` item type by :data:`ID_TYPE_RULES` (cached)."""
     lowered = kind.lower()
     for needle, prop in ID_TYPE_RULES:
         if needle in lowered:

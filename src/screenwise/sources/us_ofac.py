@@ -53,7 +53,7 @@ from followthemoney import ValueEntity
 
 from screenwise.entities import make_entity
 from screenwise.errors import ListParseError
-from screenwise.sources.base import ParsedList, hash_contents
+from screenwise.sources.base import ParsedList, gc_paused, hash_contents
 from screenwise.sources.files import decode_utf8, iter_csv_rows, read_bytes
 from screenwise.sources.ofac_remarks import add_value, add_vessel, apply_remarks, clean_country
 from screenwise.sources.us_ofac_xml import parse_enhanced_xml, parse_sdn_xml
@@ -205,16 +205,17 @@ class OfacSource:
                 "give the files of exactly one format and one version "
                 "(legacy CSV set, classic XML or Enhanced XML)",
             )
-        if "xml" in paths:
-            return parse_sdn_xml(self.list_id, paths["xml"], published)
-        if "enhanced" in paths:
-            return parse_enhanced_xml(
-                self.list_id, paths["enhanced"], self.stems["enhanced"], published
-            )
-        if "primary" not in paths:
-            missing = ", ".join(f"{r}={p.name}" for r, p in paths.items())
-            raise ListParseError(missing, "companion files given without the primary file")
-        return _parse_csv(self, paths, published)
+        with gc_paused():
+            if "xml" in paths:
+                return parse_sdn_xml(self.list_id, paths["xml"], published)
+            if "enhanced" in paths:
+                return parse_enhanced_xml(
+                    self.list_id, paths["enhanced"], self.stems["enhanced"], published
+                )
+            if "primary" not in paths:
+                missing = ", ".join(f"{r}={p.name}" for r, p in paths.items())
+                raise ListParseError(missing, "companion files given without the primary file")
+            return _parse_csv(self, paths, published)
 
 
 _ROLE_EXTENSIONS = {

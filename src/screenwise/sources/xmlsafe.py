@@ -17,7 +17,7 @@ Syntax errors become :class:`~screenwise.errors.ListParseError` naming the file 
 
 The module also holds the small element helpers every XML list parser shares: the local
 name and namespace of a tag, an element's source line for error messages, white-space
-cleaned child text, and an ISO date attribute read with a located error.
+cleaned text, and an ISO date attribute read with a located error.
 
 Source: OWASP "XML External Entity Prevention Cheat Sheet"; lxml ``XMLParser`` options
 (https://lxml.de/api/lxml.etree.XMLParser-class.html).
@@ -35,7 +35,6 @@ from lxml import etree
 from screenwise.errors import ListParseError
 
 __all__ = [
-    "child_text",
     "clean_text",
     "date_attribute",
     "iter_elements",
@@ -168,15 +167,6 @@ def clean_text(value: str | None) -> str | None:
     if value is None:
         return None
     return " ".join(value.split()) or None
-
-
-def child_text(element: etree._Element, path: str) -> str | None:
-    """Return the cleaned text (:func:`clean_text`) of the first child matching ``path``.
-
-    Returns:
-        None when there is no such child or its text is empty or white space.
-    """
-    return clean_text(element.findtext(path))
 
 
 def date_attribute(element: etree._Element, attribute: str, name: str) -> date | None:
