@@ -652,6 +652,11 @@ class _Scan:
         # A name has a capitalised word: it starts at a capitalised word or just before
         # one ("al Qaeda", "the Wagner Group").
         pairs = self.index.pairs
+        # A misspelt name of two to four words has its other words right.
+        name_tokens = self.index.name_tokens
+        named = [word in name_tokens for word in norm]
+        for k in [k for k, flag in enumerate(possessive) if flag]:
+            named[k] = named[k] or t.core[k] in name_tokens
         starts: list[int] = []
         previous = -1
         for k in self.caps:
@@ -672,7 +677,9 @@ class _Scan:
             if norm[i] in lengths or possessive[i]:
                 found = self.exact_at(i)
             if found is None and cap[i]:
-                if rare[i] or any(rare[i + 1 : i + 4]):
+                if (any(named[i : i + 4]) and (rare[i] or any(rare[i + 1 : i + 4]))) or (
+                    rare[i] and len(t.core[i]) >= 8
+                ):
                     found = self.fuzzy_at(i)
                 if found is None and (
                     norm[i] in triggers or any(w in triggers for w in norm[i + 1 : i + 3])
