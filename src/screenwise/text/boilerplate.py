@@ -90,8 +90,9 @@ def _phrase_pattern(key: str) -> re.Pattern[str]:
 
 
 @cache
-def _first_words(key: str) -> tuple[str, ...]:
-    return tuple(sorted({phrase.split()[0] for phrase in phrase_list(_FILE, key)}))
+def _first_words_pattern(key: str) -> re.Pattern[str]:
+    words = sorted({phrase.split()[0] for phrase in phrase_list(_FILE, key)})
+    return re.compile("|".join(re.escape(word) for word in words), re.I)
 
 
 def _visible(line: str) -> str:
@@ -202,7 +203,7 @@ def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
         lines.append(LineClass(cursor, fm_end, "boilerplate", "front matter"))
     appeal = _phrase_pattern("APPEAL_HEADINGS")
     credit = _phrase_pattern("CREDIT_PREFIXES")
-    credit_words = _first_words("CREDIT_PREFIXES")  # a cheap test before the pattern
+    credit_words = _first_words_pattern("CREDIT_PREFIXES")  # a cheap test first
     in_appeal = False
     half = len(text) // 2
     pos = fm_end
@@ -228,8 +229,7 @@ def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
         if reason:
             lines.append(LineClass(start, end, "boilerplate", reason))
             continue
-        lowered = raw.lower()
-        credit_match = credit.search(raw) if any(word in lowered for word in credit_words) else None
+        credit_match = credit.search(raw) if credit_words.search(raw) else None
         if credit_match:
             if credit_match.start() > 0:
                 lines.append(LineClass(start, start + credit_match.start(), "body"))
