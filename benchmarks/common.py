@@ -8,6 +8,7 @@ benchmarks print instead of its tables.
 
 from __future__ import annotations
 
+import itertools
 import os
 import platform
 import sys
@@ -18,6 +19,7 @@ from typing import Any
 from screenwise.results import Query
 
 REPO = Path(__file__).resolve().parent.parent
+_query_ids = itertools.count()
 
 
 def shared_dir() -> Path:
@@ -59,7 +61,14 @@ def load_logic_v2() -> tuple[Callable[[Query, Any], float] | None, str]:
         return Entity.from_dict(data) if hasattr(Entity, "from_dict") else model.get_proxy(data)
 
     def score(query: Query, entity: Any) -> float:
-        left = _make({"id": "query", "schema": query.schema_name, "properties": query.properties})
+        # logic-v2 caches comparisons by entity id: every query entity gets its own id.
+        left = _make(
+            {
+                "id": f"query-{next(_query_ids)}",
+                "schema": query.schema_name,
+                "properties": query.properties,
+            }
+        )
         right = _make(
             {
                 "id": entity.id,

@@ -15,6 +15,7 @@ Usage: ``python benchmarks/quality.py [--sample N] [--logic-v2-sample M] [--skip
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 
 from rich.console import Console
@@ -88,8 +89,10 @@ def main() -> None:
     ).render(console)
     started = time.perf_counter()
 
+    pair_ids = itertools.count()
+
     def pair_score(a: str, b: str, schema: str) -> float:
-        entity = make_entity("pairs", "1", schema)
+        entity = make_entity("pairs", str(next(pair_ids)), schema)
         entity.add("name", b)
         return logic_v2(Query(schema=schema, properties={"name": [a]}), entity)
 
