@@ -441,7 +441,7 @@ def rescreen_command(
     from screenwise.delta import default_base_version, diff_versions
     from screenwise.screening import read_queries
 
-    store = app.store
+    store = app.existing_store
     new = store.resolve_version(list_id, to_ref)
     if from_ref is not None:
         old = store.resolve_version(list_id, from_ref)
