@@ -51,7 +51,9 @@ def query_schemata() -> tuple[str, ...]:
         sorted(
             schema.name
             for schema in model.schemata.values()
-            if any(other is not None and (schema.is_a(other) or other.is_a(schema)) for other in listed)
+            if any(
+                other is not None and (schema.is_a(other) or other.is_a(schema)) for other in listed
+            )
         )
     )
 
@@ -202,16 +204,31 @@ def _clean_value(prop: str, kind: str, value: str) -> str:
         cleaned = clean_query_date(value)
         if cleaned is None:
             raise QueryError(
-                f"properties.{prop}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
+                f"properties.{prop}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
+                field=f"properties.{prop}",
             )
         return cleaned
     code = clean_query_country(value)
     if code is None:
         raise QueryError(
             f"properties.{prop}: {value!r} is not a known country "
-            "(use an ISO 3166 alpha-2 code such as 'ru', or a country name)"
+            "(use an ISO 3166 alpha-2 code such as 'ru', or a country name)",
+            field=f"properties.{prop}",
         )
     return code
+
+
+def check_query_value(prop: str, value: str) -> str:
+    """Check one query property value the way :class:`Query` does; return its clean form.
+
+    Dates become ``YYYY[-MM[-DD]]``, countries lower-case ISO 3166 alpha-2 codes; other
+    properties are returned unchanged.
+
+    Raises:
+        QueryError: with ``field`` ``properties.<prop>``, when a date or country is invalid.
+    """
+    kind = _property_types().get(prop)
+    return value if kind is None else _clean_value(prop, kind, value)
 
 
 class FeatureResult(BaseModel):

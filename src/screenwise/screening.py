@@ -55,7 +55,14 @@ from screenwise.matching.features import (
 )
 from screenwise.names.parts import name_kind, prepare_names
 from screenwise.prepared import PreparedEntities, paused_gc
-from screenwise.results import Explanation, Hit, Query, ScreeningResult, TextScreeningResult
+from screenwise.results import (
+    Explanation,
+    Hit,
+    Query,
+    ScreeningResult,
+    TextScreeningResult,
+    check_query_value,
+)
 from screenwise.settings import Settings
 
 if TYPE_CHECKING:
@@ -684,6 +691,8 @@ def _row_query(row: Mapping[str, Any], columns: Mapping[str, str], line: int, pa
     if "properties" in row:
         try:
             query = Query.model_validate(row)
+        except QueryError as exc:
+            raise QueryError(f"{path} line {line}: {exc}", field=exc.field) from None
         except ValueError as exc:
             raise QueryError(f"{path} line {line}: not a query ({exc})") from None
         if query.id is None:
@@ -697,8 +706,17 @@ def _row_query(row: Mapping[str, Any], columns: Mapping[str, str], line: int, pa
         prop = _COLUMN_PROPS.get(field, field)
         values = props.setdefault(prop, [])
         for item in str(value).split(";"):
-            if item.strip() and item.strip() not in values:
-                values.append(item.strip())
+            item = item.strip()
+            if not item or item in values:
+                continue
+            try:
+                values.append(check_query_value(prop, item))
+            except QueryError as exc:
+                # A bad qualifier must not stop a whole customer file: the record is
+                # screened without it, so it cannot rule out a hit, and the log says so.
+                log.warning(
+                    "%s line %d column %s: %s; screened without it", path, line, column, exc
+                )
     if not props.get("name"):
         raise QueryError(f"{path} line {line}: field {columns.get('name', 'name')!r} is empty")
     schema = str(row.get(columns.get("schema", "schema")) or "LegalEntity")

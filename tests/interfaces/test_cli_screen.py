@@ -201,8 +201,17 @@ def test_screen_rejects_invalid_qualifiers(
 def test_screen_accepts_country_names_and_any_case_schema(db: str, tmp_path: Path) -> None:
     data = json.loads(
         run(
-            db, tmp_path, "screen", "Kim Jong Un", "--schema", "person", "--country",
-            "North Korea", "--birth-date", "1984-01", "--json",
+            db,
+            tmp_path,
+            "screen",
+            "Kim Jong Un",
+            "--schema",
+            "person",
+            "--country",
+            "North Korea",
+            "--birth-date",
+            "1984-01",
+            "--json",
         )
     )
     assert data["query"]["schema"] == "Person"
@@ -215,3 +224,20 @@ def test_screen_table_keeps_ids_whole_off_a_terminal(db: str, tmp_path: Path) ->
     output = run(db, tmp_path, "screen", "Kim Jong Un", "--schema", "Person")
     row = next(line for line in output.splitlines() if "us_ofac_sdn-20157" in line)
     assert "KIM, Jong Un" in row and "DPRK3" in row
+
+
+def test_screen_file_screens_a_record_without_its_bad_qualifier(
+    db: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "id,name,birth_date\nc1,Kim Jong Un,unknown\nc2,Jane Unlisted,1990-02-03\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "hits.jsonl"
+    with caplog.at_level("WARNING", logger="screenwise.screening"):
+        run(db, tmp_path, "screen-file", str(customers), "-o", str(out), "--no-progress")
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {"c1", "c2"} == {line["query_id"] for line in lines}
+    assert any(line.get("entity_id") == "us_ofac_sdn-20157" for line in lines)
+    assert "customers.csv line 2 column birth_date" in caplog.text
