@@ -24,6 +24,15 @@ from followthemoney import ValueEntity
 from screenwise.errors import ListParseError
 from screenwise.sources.files import read_bytes
 
+__all__ = [
+    "ParseContent",
+    "ParsedList",
+    "Source",
+    "gc_paused",
+    "hash_contents",
+    "parse_single_file",
+]
+
 #: Turns one file's content (bytes, file name for messages) into the publication date the
 #: file states (None when it states none) and the entities in document order.
 ParseContent = Callable[[bytes, str], tuple[date | None, list[ValueEntity]]]

@@ -12,6 +12,8 @@ OFAC publishes the same facts in three shapes:
 The item labels are the same in all three (``Passport``, ``Tax ID No.``, ``SWIFT/BIC``,
 ``Organization Established Date`` ...), so one label table (:data:`LABELS`) maps them to FtM
 properties, and each format parser calls :func:`apply_labelled` or :func:`apply_remarks`.
+The vessel fields, published as columns of the legacy CSV and ``vesselInfo`` of the classic
+XML, go through :func:`add_vessel`.
 
 Weak aliases: in the legacy CSV, OFAC's low-quality ("weak") a.k.a.s are not in
 ``alt.csv`` but quoted inside the remarks (``a.k.a. 'ZINC'``, also ``f.k.a. '...'``); in the
