@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from followthemoney import ValueEntity
 
+from screenwise.bulk import gc_paused
 from screenwise.errors import NotFoundError, NotReadyError, QueryError
 from screenwise.index import CandidateIndex, Retrieval
 from screenwise.matching.algorithm import (
@@ -54,7 +55,7 @@ from screenwise.matching.features import (
     compare_schemata,
 )
 from screenwise.names.parts import name_kind, prepare_names
-from screenwise.prepared import PreparedEntities, paused_gc
+from screenwise.prepared import PreparedEntities
 from screenwise.results import (
     Explanation,
     Hit,
@@ -224,7 +225,7 @@ class Screener:
         if _prepared is not None:
             prepared, index = _prepared
         else:
-            with paused_gc():
+            with gc_paused():
                 prepared = PreparedEntities.from_entities(self._entities.values())
                 index = CandidateIndex(prepared)
         self._prepared = prepared

@@ -10,10 +10,8 @@ missing file. Every source parses with the cyclic garbage collector paused
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Protocol
 
 from followthemoney import ValueEntity
 
+from screenwise.bulk import gc_paused
 from screenwise.errors import ListParseError
 from screenwise.sources.files import read_bytes
 
@@ -117,30 +116,6 @@ def hash_contents(chunks: Sequence[bytes]) -> str:
         digest.update(len(chunk).to_bytes(8, "big"))
         digest.update(chunk)
     return digest.hexdigest()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration of a list parse.
-
-    Parsing a list allocates hundreds of thousands of container objects (entities, their
-    property dicts and value lists, CSV rows, XML elements) and keeps almost all of them,
-    so the full collections that allocation counts trigger scan an ever larger heap and
-    free next to nothing: on the staged lists they cost a quarter to a third of the parse
-    CPU time. Reference counting still frees every acyclic object at once; any reference
-    cycles made meanwhile are found by the first collection after the block.
-
-    On exit, also on error, the collector is re-enabled when it was enabled on entry (a
-    caller that disabled it keeps it disabled). The switch is process-wide: a parse in
-    another thread meanwhile also runs without cyclic collection until the block ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def parse_single_file(
