@@ -215,6 +215,7 @@ def score_span(
     article_date: str | None,
     domain_text: bool,
     prior: dict[str, float],
+    window: tuple[int, int] | None = None,
 ) -> list[ScoredCandidate]:
     """Score every candidate entity of one span in its context.
 
@@ -227,19 +228,25 @@ def score_span(
         domain_text: whether the text uses sanctions vocabulary (:func:`has_domain_vocabulary`).
         prior: entity id -> best score of its earlier mentions in the text; a back-reference
             takes over that score.
+        window: token range ``(first, last)`` (last exclusive) the span's qualifiers may
+            come from: the tokens after the previous name and before the next one. A
+            role word qualifies the name it stands next to ("Kremlin spokesman Dmitry
+            Peskov said Vladimir Putin ...": the spokesman is Peskov, not Putin), so
+            another name in between ends the window. None: the whole sentence window.
 
     Returns:
         Candidates sorted by score, best first; scores in [0, 1].
     """
     s_start, s_end = _sentence_bounds(text, found.start, found.end)
+    low, high = window if window is not None else (0, len(tokens))
     before = [
         tokens.core[k]
-        for k in range(max(0, found.first - _WINDOW_BEFORE), found.first)
+        for k in range(max(0, low, found.first - _WINDOW_BEFORE), found.first)
         if tokens.start[k] >= s_start
     ]
     after = [
         tokens.core[k]
-        for k in range(found.last, min(len(tokens), found.last + _WINDOW_AFTER))
+        for k in range(found.last, min(len(tokens), high, found.last + _WINDOW_AFTER))
         if tokens.end[k] <= s_end
     ]
     text_roles = _groups_in(before) | _groups_in(after)
@@ -303,6 +310,7 @@ def score_span(
             and len(variant.tokens) == 2
             and all(zipf(tok) >= NAME_COMMON_ZIPF for tok in variant.tokens)
             and agree <= 0
+            and not _office_holder(fact)
         ):
             score = min(score, COMMON_NAME_CAP)
             reasons.append("common given name and surname, text not about sanctions")
@@ -315,6 +323,17 @@ def score_span(
         candidate.score = round(min(1.0, max(0.0, candidate.score)), 4)
     results.sort(key=lambda c: -c.score)
     return results
+
+
+def _office_holder(fact: EntityFacts) -> bool:
+    """True for a person the list gives a public office (a position in a role group).
+
+    Such a name is frequent in text because the office holder is written about (``Putin``
+    is a frequent word through one man), not because many people carry it: the
+    common-name cap is for names many people share (``Mark Taylor``), and a full mention
+    of a listed office holder's name stands in any text.
+    """
+    return any(_position_groups(p) for p in fact.positions)
 
 
 def same_party(a: EntityFacts, b: EntityFacts) -> bool:

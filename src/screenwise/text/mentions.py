@@ -90,6 +90,9 @@ EDIT_PENALTY = 0.06
 #: A frequent acronym carried by several lists stands in sanctions reporting below this
 #: Zipf frequency.
 ESTABLISHED_ACRONYM_MAX_ZIPF = 4.5
+#: An acronym alias of at most this many letters stands only with support from the text
+#: (:meth:`_Scan._acronym_supported`), like the head form of an organisation name.
+SHORT_ACRONYM_LEN = 4
 #: Name score of a coordinated mention ("the ministries of X and of Y").
 COORDINATED_SCORE = 0.9
 #: A famous surname (English Zipf frequency at or above this) of exactly one listed head of
@@ -487,6 +490,14 @@ class _Scan:
             if len(word) < 2 or not t.cap[a] or is_country_phrase((word,)):
                 continue
             frequency = zipf(word)
+            if (
+                t.upper[a]
+                and len(word) <= SHORT_ACRONYM_LEN
+                and not self._acronym_supported(a, variant)
+            ):
+                # Three or four capitals name many parties ("ECI": an electoral
+                # commission, a components maker): the text must support the listed one.
+                continue
             if t.upper[a] and len(word) <= 5:
                 # An acronym in the text: ambiguous unless rare, in context ("Russian
                 # state bank VEB"), or established (``_established_acronym``).
@@ -502,6 +513,21 @@ class _Scan:
                 continue
             out.append(variant)
         return out
+
+    def _acronym_supported(self, a: int, variant: NameVariant) -> bool:
+        """True when the text supports a short acronym at token a as the listed party.
+
+        Support is the party's full name found earlier, or its country named in the
+        sentence (:meth:`context_ok`) or throughout the text (the text's most named
+        countries), or, for an acronym several lists give as a name, a text in the
+        vocabulary of sanctions reporting.
+        """
+        if self.context_ok(a, variant):
+            return True
+        fact = self.index.facts[variant.entity_id]
+        if fact.countries & self.main_countries:
+            return True
+        return self.domain and self.index.acronym_lists.get(self.t.core[a], 0) >= 1
 
     def _established_acronym(self, a: int, frequency: float) -> bool:
         """True for a frequent acronym that several lists carry, in sanctions reporting ("ISIS").

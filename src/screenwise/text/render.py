@@ -58,6 +58,29 @@ def result_to_json(result: TextScreeningResult) -> dict[str, Any]:
     }
 
 
+def snippet_bounds(text: str, start: int, end: int, width: int = 70) -> tuple[int, int]:
+    """Return the bounds of a context snippet around ``text[start:end]``, cut between words.
+
+    Args:
+        text: the input text.
+        start, end: the mention's character offsets (end exclusive).
+        width: characters of context wanted on each side, at most.
+
+    Returns:
+        ``(left, right)`` offsets: at most ``width`` characters either side, moved inwards
+        to the nearest white space so that no word is cut (the text's own ends kept).
+    """
+    left = max(0, start - width)
+    if left > 0 and not text[left - 1].isspace():
+        space = min((text.find(c, left, start) for c in " \n\t"), key=lambda i: (i < 0, i))
+        left = space + 1 if space >= 0 else start
+    right = min(len(text), end + width)
+    if right < len(text) and not text[right].isspace():
+        space = max(text.rfind(c, end, right) for c in " \n\t")
+        right = space if space >= 0 else end
+    return left, right
+
+
 def render_terminal(result: TextScreeningResult, original: str, console: Console) -> None:
     """Print the parties, then every body sentence with an alert, mentions highlighted."""
     head = result.title or result.source or "article"
@@ -72,18 +95,16 @@ def render_terminal(result: TextScreeningResult, original: str, console: Console
     console.print(table)
     if result.countries:
         console.print("Sanctioned jurisdictions named: " + ", ".join(result.countries))
-    seen: set[tuple[int, int]] = set()
     for mention in result.mentions:
-        if (mention.start, mention.end) in seen:
-            continue
-        seen.add((mention.start, mention.end))
-        left = max(0, mention.start - 70)
-        right = min(len(original), mention.end + 70)
+        left, right = snippet_bounds(original, mention.start, mention.end)
         line = Text(" ".join(original[left : mention.start].split()) + " ")
         style = "bold red" if mention.match else "yellow"
         line.append(original[mention.start : mention.end], style=style)
         line.append(" " + " ".join(original[mention.end : right].split()))
-        label = f"[{mention.region}] {mention.start}-{mention.end} {mention.score:.2f} "
+        label = (
+            f"[{mention.region}] {mention.start}-{mention.end} {mention.score:.2f} "
+            f"{mention.entity_id} ({mention.caption}) "
+        )
         console.print(Text(label, style="dim") + line)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")

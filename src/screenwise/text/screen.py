@@ -32,7 +32,7 @@ from screenwise.text.context import has_domain_vocabulary, same_party, score_spa
 from screenwise.text.countries import find_sanctioned_countries
 from screenwise.text.extract import Document, extract_html, looks_like_html, plain_document
 from screenwise.text.inputs import decode_bytes
-from screenwise.text.mentions import find_mentions
+from screenwise.text.mentions import Found, find_mentions
 from screenwise.text.phrases import PhraseIndex, build_phrase_index
 from screenwise.text.tokens import MARKUP_FILL, mask_text, tokenize_text
 
@@ -189,6 +189,32 @@ def build_document(
 _SENTENCE_STOP = re.compile(r"\n|[.!?](?=\s|\Z)")
 
 
+def _qualifier_window(spans: list[Found], position: int, n_tokens: int) -> tuple[int, int]:
+    """Token range whose qualifiers belong to ``spans[position]``: between its neighbours.
+
+    Args:
+        spans: the spans of one text in text order.
+        position: index of the span in ``spans``.
+        n_tokens: number of tokens of the text.
+
+    Returns:
+        ``(first, last)``, last exclusive: from the end of the previous span that ends
+        before this one to the start of the next span that starts after it.
+    """
+    found = spans[position]
+    low = 0
+    for other in reversed(spans[:position]):
+        if other.last <= found.first:
+            low = other.last
+            break
+    high = n_tokens
+    for other in spans[position + 1 :]:
+        if other.first >= found.last:
+            high = other.first
+            break
+    return low, high
+
+
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence around ``[start, end)`` (at most 300 characters either side)."""
     window_start = max(0, start - 300)
@@ -254,7 +280,7 @@ def screen_text(
     prior: dict[str, float] = {}
     mentions: list[Mention] = []
     span_groups: list[tuple[str, list[str]]] = []
-    for found in spans:
+    for position, found in enumerate(spans):
         scored = score_span(
             found,
             plain,
@@ -263,6 +289,7 @@ def screen_text(
             article_date=document.date,
             domain_text=domain,
             prior=prior,
+            window=_qualifier_window(spans, position, len(tokens)),
         )
         region = document.region_of(found.start, found.end)
         start, end = document.to_input(found.start, found.end)
@@ -276,7 +303,9 @@ def screen_text(
                 prior[candidate.entity_id] = max(
                     prior.get(candidate.entity_id, 0.0), candidate.score
                 )
-            is_match = candidate.score >= limit
+            # Only body mentions are alerts: a name in page furniture (a ticker, a
+            # menu) is reported, never raised.
+            is_match = candidate.score >= limit and region == "body"
             if is_match:
                 matched_ids.append(candidate.entity_id)
             mentions.append(

@@ -4,8 +4,9 @@ Each word of the text becomes one or more tokens normalised by
 :func:`screenwise.names.normalize_name` (the name-screening pipeline: NFKC, case-folding,
 transliteration to Latin, punctuation removal), so a text token and a list-name token
 compare equal exactly when name screening would call the two words equal. A word that
-transliterates to several Latin words (Han, Hangul) gives several tokens with the same
-offsets. A word with a possessive ``'s`` keeps both forms: ``norm`` as the list
+transliterates to several Latin words gives several tokens with the same offsets, except
+a run of Han or Hangul letters, which stays one token (its syllables glued): a single
+syllable is no name. A word with a possessive ``'s`` keeps both forms: ``norm`` as the list
 normaliser sees it (``People's`` -> ``peoples``, as in ``PEOPLE'S LIBERATION ARMY``) and
 ``core`` without the ``'s`` (``Un's`` -> ``un``), so a name may end on either.
 
@@ -25,7 +26,7 @@ from typing import Any
 from screenwise.names import normalize_name
 from screenwise.text.guards import COMMON_ZIPF, zipf_en
 
-__all__ = ["Tokens", "mask_text", "tokenize_text"]
+__all__ = ["CJK_RUN", "Tokens", "mask_text", "tokenize_text"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.U)
 _WORD_SPLIT = re.compile(r"([^\W_]+(?:['’ʼ][^\W_]+)*)", re.U)
@@ -33,11 +34,23 @@ _POSSESSIVE = re.compile(r"^(.+?)['’ʼ][sS]$")
 _NORM_CACHE: dict[str, tuple[str, ...]] = {}
 
 
+#: Han and Hangul letters: the text runs words of these scripts together, so a word of
+#: the tokenizer is a run of several names and words (Unicode blocks CJK Unified
+#: Ideographs with extension A and compatibility ideographs, Hangul syllables and jamo).
+CJK_RUN = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]"
+)
+
+
 def _normalize_word(word: str) -> tuple[str, ...]:
     pieces = _NORM_CACHE.get(word)
     if pieces is None:
         norm = normalize_name(word)
         pieces = tuple(norm.split(" ")) if norm else ()
+        if len(pieces) > 1 and CJK_RUN.search(word):
+            # One syllable of a Han or Hangul run is no word ("hua", "ji"): the run stays
+            # one token, and names in it are found whole (mentions' CJK pass).
+            pieces = ("".join(pieces),)
         if len(_NORM_CACHE) < 500_000:
             _NORM_CACHE[word] = pieces
     return pieces

@@ -1,0 +1,131 @@
+"""One test per kind of fault a new user found in adverse-media text screening.
+
+Han and Hangul text read as single syllables, short acronyms without support, alerts in
+page furniture, role words attached to every name of a sentence, famous office holders
+capped as common names.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from screenwise.entities import make_entity
+from screenwise.results import Mention
+from screenwise.screening import Screener
+from screenwise.text import screen_text
+
+
+def _entity(native: str, schema: str, **props: list[str]):  # type: ignore[no-untyped-def]
+    entity = make_entity("f", native, schema)
+    for prop, values in props.items():
+        for value in values:
+            entity.add(prop, value)
+    return entity
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    """Entities shaped like the list entries behind each finding."""
+    return Screener(
+        [
+            _entity("hua", "Organization", name=["NORTHERN FRONT"], alias=["HUA", "JI"]),
+            _entity(
+                "kim",
+                "Person",
+                name=["KIM, Jong Un"],
+                position=["Chairman of the Workers' Party of Korea"],
+                country=["kp"],
+            ),
+            _entity("xi", "Person", name=["ZHAO Lijian"], country=["cn"]),
+            _entity(
+                "putin",
+                "Person",
+                name=["PUTIN, Vladimir"],
+                position=["President of the Russian Federation"],
+                nationality=["ru"],
+            ),
+            _entity(
+                "peskov",
+                "Person",
+                name=["PESKOV, Dmitry Sergeyevich"],
+                position=["Press Secretary to the President"],
+                nationality=["ru"],
+            ),
+            _entity("taylor", "Person", name=["TAYLOR, Mark"]),
+            _entity(
+                "eci",
+                "Company",
+                name=["ELECTRONIC COMPONENTS INDUSTRIES CO"],
+                alias=["ECI"],
+                country=["ir"],
+            ),
+        ]
+    )
+
+
+def _alerts(screener: Screener, text: str) -> set[str]:
+    result = screen_text(screener, text, content_type="text/plain")
+    return {m.entity_id for m in result.mentions if m.match}
+
+
+def _mentions(screener: Screener, text: str) -> list[Mention]:
+    return list(screen_text(screener, text, content_type="text/plain").mentions)
+
+
+def test_single_han_syllables_never_raise_a_mention(screener: Screener) -> None:
+    text = "中华人民共和国国务院今天发布了新的经济计划。"
+    assert _mentions(screener, text) == []
+
+
+def test_short_acronym_needs_support_from_the_text(screener: Screener) -> None:
+    assert _mentions(screener, "The ECI said the vote would be held in May.") == []
+    text = "Iran's ECI said it would ship the parts."
+    assert _alerts(screener, text) == {"f-eci"}
+
+
+def test_a_mention_in_page_furniture_is_never_an_alert(screener: Screener) -> None:
+    text = (
+        "Share on Facebook\nShare on Twitter\n\n"
+        "Vladimir Putin met officials in Moscow on Tuesday to discuss the harvest and "
+        "the price of grain in the coming season, his office said in a statement.\n"
+    )
+    mentions = _mentions(screener, text)
+    assert all(m.region == "body" or not m.match for m in mentions)
+
+
+def test_role_word_qualifies_the_name_next_to_it(screener: Screener) -> None:
+    text = "Kremlin spokesman Dmitry Peskov said Vladimir Putin would meet Kim Jong Un."
+    by_id = {m.entity_id: m for m in _mentions(screener, text)}
+    assert by_id["f-putin"].match is True
+    assert "spokesperson" not in by_id["f-putin"].explanation
+    assert "spokesperson" in by_id["f-peskov"].explanation
+
+
+def test_full_name_of_a_listed_office_holder_alerts_in_any_text(screener: Screener) -> None:
+    assert _alerts(screener, "Vladimir Putin will meet Kim Jong Un.") == {"f-putin", "f-kim"}
+    # A name many people share stays capped outside sanctions reporting.
+    assert _alerts(screener, "Mark Taylor will meet his neighbours.") == set()
+
+
+def test_terminal_snippet_cut_between_words() -> None:
+    from screenwise.text.render import snippet_bounds
+
+    text = "alpha beta gamma delta Vladimir Putin epsilon zeta theta iota"
+    start = text.index("Vladimir")
+    end = start + len("Vladimir Putin")
+    left, right = snippet_bounds(text, start, end, width=9)
+    assert text[left:right] == "delta Vladimir Putin epsilon"
+
+
+def test_terminal_line_names_the_entity(screener: Screener) -> None:
+    import io
+
+    from rich.console import Console
+
+    from screenwise.text.render import render_terminal
+
+    text = "Vladimir Putin will meet Kim Jong Un."
+    result = screen_text(screener, text, content_type="text/plain")
+    out = io.StringIO()
+    render_terminal(result, text, Console(file=out, width=200))
+    assert "f-putin (PUTIN, Vladimir)" in out.getvalue() or "f-putin (" in out.getvalue()
