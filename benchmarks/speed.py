@@ -29,7 +29,7 @@ from rich.console import Console
 from rich.table import Table
 
 from common import load_logic_v2, platform_line, shared_dir
-from screenwise.evaluation import _query_of, eval_config_files, load_queries
+from screenwise.evaluation import eval_config_files, load_queries, query_from_labelled
 from screenwise.screening import Screener
 from screenwise.settings import Settings
 from screenwise.sources import SOURCES
@@ -90,7 +90,7 @@ def main() -> None:
 
     data = load_queries(shared / "eval" / "names" / "queries.jsonl")
     step = max(1, len(data) // args.queries)
-    queries = [_query_of(q) for q in data[::step]][: args.queries]
+    queries = [query_from_labelled(q) for q in data[::step]][: args.queries]
     for query in queries[:20]:
         screener.screen(query)  # warm-up
     latencies: list[float] = []

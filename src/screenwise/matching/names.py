@@ -33,6 +33,7 @@ algorithm (:mod:`screenwise.matching.algorithm`) turns it into a calibrated scor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,6 +45,7 @@ from screenwise.names.parts import (
     PreparedName,
     is_dictionary_word,
     make_part,
+    part_groups,
     patronymic_stem,
 )
 from screenwise.names.phonetics import consonant_skeleton, loose_key
@@ -272,6 +274,39 @@ def compare_parts(
     return best, how
 
 
+@dataclass(frozen=True, slots=True)
+class _GlueTargets:
+    """What the parts of one name offer to glued runs of the other name's parts."""
+
+    targets: frozenset[str]
+    #: Lengths a run must have to equal a target.
+    exact_lengths: frozenset[int]
+    #: Targets of 8+ letters (one edit allowed), before removing the other side's forms.
+    long_targets: tuple[str, ...]
+    skeletons: frozenset[str]
+    looses: tuple[str, ...]
+    groups: frozenset[int]
+
+
+@lru_cache(maxsize=200_000)
+def _glue_targets(
+    other: tuple[Part, ...], abjad: bool, lossy: bool, org_words: bool
+) -> _GlueTargets:
+    """The glue targets of one name's parts (cached: listed names recur across queries)."""
+    targets = frozenset(p.form for p in other if len(p.form) >= 4)
+    return _GlueTargets(
+        targets=targets,
+        exact_lengths=frozenset(len(t) for t in targets),
+        long_targets=tuple(t for t in targets if len(t) >= 8),
+        skeletons=(
+            frozenset(p.skeleton for p in other if len(p.skeleton) >= 3) if abjad else frozenset()
+        ),
+        looses=tuple(p.loose for p in other if len(p.loose) >= 3) if lossy else (),
+        groups=frozenset().union(*(p.groups for p in other)) if org_words else frozenset(),
+    )
+
+
+@lru_cache(maxsize=100_000)
 def _merge_glued(
     side: tuple[Part, ...],
     other: tuple[Part, ...],
@@ -286,29 +321,48 @@ def _merge_glued(
     ``MOHAMMADALI``), across conventionally romanised scripts by loose key (``Yadanar
     Mingalar`` / Burmese ``yatanarmaingalar``); a long concatenation (8+ letters) may
     differ from the part by one edit (``Fridrich Buchenberg`` / ``FridrichBuchenberg``).
+
+    The targets of ``other`` are computed once per part tuple (cached), and a run whose
+    length can equal no target is rejected before it is joined; the result is cached per
+    pair of part tuples. Returns ``side`` itself when nothing is merged.
     """
     if len(side) < 2:
         return side
-    targets = {p.form for p in other if len(p.form) >= 4}
+    glue = _glue_targets(other, abjad, lossy, org_words)
+    targets = glue.targets
     if not targets and not org_words:
         return side
-    side_forms = {p.form for p in side}
-    long_targets = [t for t in targets if len(t) >= 8 and t not in side_forms]
-    skeletons = {p.skeleton for p in other if len(p.skeleton) >= 3} if abjad else set()
-    looses = [p.loose for p in other if len(p.loose) >= 3] if lossy else []
-    groups = frozenset().union(*(p.groups for p in other)) if org_words else frozenset()
+    skeletons = glue.skeletons
+    looses = glue.looses
+    groups = glue.groups
+    if glue.long_targets:
+        side_forms = {p.form for p in side}
+        long_targets = [t for t in glue.long_targets if t not in side_forms]
+    else:
+        long_targets = []
+    # Without keys or groups, only the length of a run can make it fit: reject the rest
+    # before joining it.
+    keyed = bool(skeletons or looses)
+    by_length = not (keyed or groups)
+    exact_lengths = glue.exact_lengths
+    near_lengths = set(exact_lengths)
+    for target in long_targets:
+        near_lengths.update((len(target) - 1, len(target) + 1))
 
-    def fits(glued: str, strict: bool = False) -> bool:
-        if strict:
+    def fits_strict(glued: str) -> bool:
+        if glued in targets:
+            return True
+        if skeletons and consonant_skeleton(glued) in skeletons:
+            return True
+        if looses:
             key = loose_key(glued)
-            return (
-                glued in targets
-                or (bool(skeletons) and consonant_skeleton(glued) in skeletons)
-                or (len(key) >= 3 and key in looses)
-            )
+            return len(key) >= 3 and key in looses
+        return False
+
+    def fits(glued: str) -> bool:
         return (
             glued in targets
-            or (bool(groups) and bool(make_part(glued, org_words=True).groups & groups))
+            or (bool(groups) and bool(part_groups(glued, org_words=True) & groups))
             or (bool(skeletons) and consonant_skeleton(glued) in skeletons)
             or (bool(looses) and _near_any(loose_key(glued), looses))
             or (
@@ -318,38 +372,66 @@ def _merge_glued(
             )
         )
 
+    size = len(side)
+    lengths = [len(p.form) for p in side]
+    alone_memo: dict[int, bool] = {}
+
+    def alone_fits(k: int) -> bool:
+        known = alone_memo.get(k)
+        if known is None:
+            known = alone_memo[k] = fits_strict(side[k].form)
+        return known
+
     out: list[Part] = []
+    merged = False
     i = 0
-    while i < len(side):
+    while i < size:
         # A part that already fits on its own is not glued to its neighbours.
-        alone = bool(skeletons or looses) and fits(side[i].form, strict=True)
-        runs: list[tuple[int, str]] = []
-        for n in range(min(6, len(side) - i), 1, -1):
-            run = side[i : i + n]
-            if not alone and not any(p.kind == "numeric" for p in run):
-                runs.append((n, "".join(p.form for p in run)))
-        # An exact fit of any length beats an approximate one.
-        found = next((r for r in runs if fits(r[1], strict=True)), None)
-        if found is None:
-            # An approximate fit never swallows a part that fits on its own.
-            found = next(
-                (
-                    r
-                    for r in runs
-                    if not any(fits(p.form, strict=True) for p in side[i : i + r[0]]) and fits(r[1])
-                ),
-                None,
-            )
+        if keyed and alone_fits(i):
+            out.append(side[i])
+            i += 1
+            continue
+        # Runs of 2..6 parts from i, longest first, none containing a number.
+        longest = min(6, size - i)
+        for k in range(i, i + longest):
+            if side[k].kind == "numeric":
+                longest = k - i
+                break
+        found: tuple[int, str] | None = None
+        if longest >= 2:
+            run_lengths = [0] * (longest + 1)
+            for n in range(1, longest + 1):
+                run_lengths[n] = run_lengths[n - 1] + lengths[i + n - 1]
+            # An exact fit of any length beats an approximate one.
+            for n in range(longest, 1, -1):
+                if by_length and run_lengths[n] not in exact_lengths:
+                    continue
+                glued = "".join(p.form for p in side[i : i + n])
+                if fits_strict(glued):
+                    found = (n, glued)
+                    break
+            if found is None:
+                # An approximate fit never swallows a part that fits on its own.
+                for n in range(longest, 1, -1):
+                    if by_length and run_lengths[n] not in near_lengths:
+                        continue
+                    if any(alone_fits(k) for k in range(i, i + n)):
+                        continue
+                    glued = "".join(p.form for p in side[i : i + n])
+                    if fits(glued):
+                        found = (n, glued)
+                        break
         if found is not None:
             out.append(make_part(found[1], "name", org_words=org_words))
             i += found[0]
+            merged = True
         else:
             out.append(side[i])
             i += 1
-    return tuple(out)
+    return tuple(out) if merged else side
 
 
-def _near_any(key: str, keys: list[str]) -> bool:
+def _near_any(key: str, keys: Sequence[str]) -> bool:
     """True when ``key`` (3+ classes) equals one of ``keys`` or is one edit from a 4+ one."""
     if len(key) < 3:
         return False

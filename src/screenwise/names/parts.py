@@ -49,6 +49,7 @@ __all__ = [
     "make_part",
     "name_kind",
     "name_loose_keys",
+    "part_groups",
     "patronymic_stem",
     "prepare_name",
     "prepare_names",
@@ -395,6 +396,27 @@ def _name_weight(form: str) -> float:
     return min(1.0, 0.45 + 0.11 * len(form))
 
 
+def part_groups(form: str, *, org_words: bool = False) -> frozenset[int]:
+    """Return the equivalence groups of one normalised token (the groups of its part).
+
+    Args:
+        form: normalised ASCII lower-case token, e.g. ``"bank"``.
+        org_words: also include the organisation-word groups
+            (``data/names.yml::ORG_WORD_EQUIVALENTS``, ids offset by
+            :data:`ORG_GROUP_OFFSET`).
+
+    Returns:
+        The romanisation-variant group ids (``data/names.yml::NAME_VARIANTS``) and, with
+        ``org_words``, the organisation-word group ids; empty when the token has none.
+    """
+    groups = _tables()[5].get(form, frozenset())
+    if org_words:
+        org = _org_groups().get(form)
+        if org:
+            groups = groups | org
+    return groups
+
+
 def make_part(form: str, kind: PartKind = "name", *, org_words: bool = False) -> Part:
     """Build one :class:`Part` from a normalised token (cached keys; never raises).
 
@@ -408,11 +430,7 @@ def make_part(form: str, kind: PartKind = "name", *, org_words: bool = False) ->
     Returns:
         The part with its weight, phonetic key, skeleton, loose key and groups.
     """
-    groups = _tables()[5].get(form, frozenset())
-    if org_words:
-        org = _org_groups().get(form)
-        if org:
-            groups = groups | org
+    groups = part_groups(form, org_words=org_words)
     weight = _name_weight(form) if kind == "name" else PART_WEIGHTS[kind]
     return Part(
         form=form,
