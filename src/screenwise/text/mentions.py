@@ -71,7 +71,7 @@ from screenwise.text.phrases import (
     glue_tokens,
     wildcard_key,
 )
-from screenwise.text.tokens import Tokens
+from screenwise.text.tokens import CJK_RUN, Tokens
 from screenwise.text.wordlists import load_wordlist, phrase_list
 
 __all__ = ["Found", "find_mentions"]
@@ -212,6 +212,69 @@ def _plural_heads() -> dict[str, str]:
 @cache
 def _generic_org_words() -> frozenset[str]:
     return frozenset(phrase_list(_WORDS, "ORG_GENERIC"))
+
+
+#: Scripts whose names the CJK pass reads: Hangul syllables, and Han ideographs.
+_HANGUL = re.compile(r"[\uac00-\ud7a3]+\Z")
+#: A Han name in a run of Han text is two to four ideographs; two-ideograph substrings of
+#: running text match too many listed names by chance, so three at least are read.
+_HAN_LENGTHS = (4, 3)
+#: Name score lost by a Hangul name matched through its consonant key rather than its
+#: spelling (``김정은`` -> ``kim jeong eun`` ~ ``KIM Jong Un``).
+LOOSE_PENALTY = 0.05
+
+
+@cache
+def _korean_particles() -> tuple[str, ...]:
+    return tuple(sorted(load_wordlist(_WORDS, "KOREAN_PARTICLES"), key=len, reverse=True))
+
+
+_LooseKey = tuple[str, ...]
+_CJK_KEYS: dict[int, tuple[PhraseIndex, dict[_LooseKey, list[NameVariant]]]] = {}
+
+
+@cache
+def _korean_surnames() -> frozenset[str]:
+    return frozenset(str(w) for w in load_wordlist(_WORDS, "KOREAN_SURNAMES"))
+
+
+def _cjk_keys(index: PhraseIndex) -> dict[_LooseKey, list[NameVariant]]:
+    """Phonetic keys of the listed person names of three parts, for Hangul words.
+
+    Returns:
+        For person names of three parts (full or reordered forms), the phonetic key of each part (:func:`screenwise.names.phonetics.phonetic_key`),
+        which Hangul spellings of DPRK names share with the lists' McCune-Reischauer
+        spellings (``kim jeong eun`` and ``kim jong un``: ``km jng an``).
+    """
+    cached = _CJK_KEYS.get(id(index))
+    if cached is not None and cached[0] is index:
+        return cached[1]
+    loose: dict[_LooseKey, list[NameVariant]] = {}
+    facts = index.facts
+    for phrase, variants in index.phrases.items():
+        if len(phrase) != 3:
+            continue
+        people = [
+            v for v in variants if v.kind in _WHOLE_KINDS and facts[v.entity_id].schema == "Person"
+        ]
+        if people:
+            loose.setdefault(_phonetic_parts(phrase), []).extend(people)
+    _CJK_KEYS[id(index)] = (index, loose)
+    return loose
+
+
+#: Forms of a listed name a Han or Hangul run must spell whole (no short or head forms).
+_WHOLE_KINDS = frozenset({"full", "reordered"})
+
+
+def _whole(variants: list[NameVariant] | None) -> list[NameVariant]:
+    return [v for v in variants or () if v.kind in _WHOLE_KINDS]
+
+
+def _phonetic_parts(parts: tuple[str, ...] | list[str]) -> _LooseKey:
+    from screenwise.names.phonetics import phonetic_key
+
+    return tuple(phonetic_key(part) for part in parts)
 
 
 def _near_single_names(index: PhraseIndex, word: str) -> tuple[list[NameVariant], int]:
@@ -711,12 +774,91 @@ class _Scan:
                     norm[i] in triggers or any(w in triggers for w in norm[i + 1 : i + 3])
                 ):
                     found = self.glued_at(i)
+            if (
+                found is None
+                and self.text[t.start[i]] >= "\u1100"
+                and CJK_RUN.match(self.text, t.start[i])
+            ):
+                cjk = self.cjk_at(i)
+                spans.extend(cjk)
+                for span in cjk:
+                    self.seen.update(span.candidates)
+                continue
             if found is None:
                 continue
             spans.append(found)
             self.seen.update(found.candidates)
             resume = found.last
         return spans
+
+    def cjk_at(self, i: int) -> list[Found]:
+        """Whole listed names in the Han or Hangul run of token i (no single syllables).
+
+        A Hangul word (Korean writes spaces between words) that starts with a Korean family
+        name (``text_words.yml::KOREAN_SURNAMES``) is a name when the whole word, or the
+        word without a trailing particle (``KOREAN_PARTICLES``), transliterates to the
+        parts of a listed name, spelled alike or with the same phonetic key per part. In
+        Han text, which writes no spaces, every run of three or four ideographs is tried,
+        longest first: its transliteration (family name, then the given name glued) must
+        give a listed name's parts in order (``赵立坚`` -> ``zhao lijian``), or a listed
+        Han alias's own.
+        """
+        from screenwise.names import normalize_name
+
+        t = self.t
+        phrases = self.index.phrases
+        word_start = t.start[i]
+        word = self.text[word_start : t.end[i]]
+        out: list[Found] = []
+
+        def parts(piece: str) -> tuple[str, ...]:
+            return tuple((normalize_name(piece) or "").split(" "))
+
+        if _HANGUL.match(word):
+            if word[:1] not in _korean_surnames() and word[:2] not in _korean_surnames():
+                return out
+            loose = _cjk_keys(self.index)
+            forms = [word]
+            forms.extend(word[: -len(p)] for p in _korean_particles() if word.endswith(p))
+            for form in forms:
+                if not 3 <= len(form) <= 4:
+                    continue  # a Korean name is three (rarely four) syllables
+                spelled = parts(form)
+                variants = _whole(phrases.get(spelled))
+                distance = 0
+                if not variants:
+                    variants = loose.get(_phonetic_parts(spelled), [])
+                    distance = 1
+                if variants:
+                    found = self._found(i, i + 1, word_start + len(form), variants, "exact", 0)
+                    if distance:
+                        found.how = "transliterated"
+                        for eid, (score, variant) in found.candidates.items():
+                            found.candidates[eid] = (round(score - LOOSE_PENALTY, 4), variant)
+                    out.append(found)
+                    break
+            return out
+        position = 0
+        while position < len(word) - 2:
+            hit = None
+            for length in _HAN_LENGTHS:
+                piece = word[position : position + length]
+                if len(piece) < length or not all(CJK_RUN.match(c) for c in piece):
+                    continue
+                variants = _whole(phrases.get(parts(piece)))
+                if variants and len(variants[0].tokens) >= 2:
+                    hit = (length, variants)
+                    break
+            if hit is None:
+                position += 1
+                continue
+            length, variants = hit
+            end = word_start + position + length
+            found = self._found(i, i + 1, end, variants, "exact", 0)
+            found.start = word_start + position
+            out.append(found)
+            position += length
+        return out
 
     def glued_at(self, i: int) -> Found | None:
         """Match a person name with Arabic articles compared glued ("Abd ar-Rahman al-Qaduli")."""

@@ -33,6 +33,7 @@ def screener() -> Screener:
                 "kim",
                 "Person",
                 name=["KIM, Jong Un"],
+                alias=["金正恩"],
                 position=["Chairman of the Workers' Party of Korea"],
                 country=["kp"],
             ),
@@ -75,6 +76,23 @@ def _mentions(screener: Screener, text: str) -> list[Mention]:
 def test_single_han_syllables_never_raise_a_mention(screener: Screener) -> None:
     text = "中华人民共和国国务院今天发布了新的经济计划。"
     assert _mentions(screener, text) == []
+
+
+def test_whole_hangul_name_with_a_particle_is_found(screener: Screener) -> None:
+    text = "김정은이 러시아에 도착했다. 김정은의 방문"
+    mentions = [m for m in _mentions(screener, text) if m.entity_id == "f-kim"]
+    assert [(m.start, m.end, m.match) for m in mentions] == [(0, 3, True), (16, 19, True)]
+    # A word that does not start with a Korean family name is not read as a name.
+    assert _mentions(screener, "의원의 발표") == []
+
+
+def test_whole_han_names_are_found_in_running_text(screener: Screener) -> None:
+    by_id = {m.entity_id: m for m in _mentions(screener, "金正恩与普京在俄罗斯会晤")}
+    assert (by_id["f-kim"].start, by_id["f-kim"].end) == (0, 3)
+    text = "中国外交部发言人赵立坚说"
+    by_id = {m.entity_id: m for m in _mentions(screener, text)}
+    assert (by_id["f-xi"].start, by_id["f-xi"].end) == (8, 11)
+    assert by_id["f-xi"].match is True
 
 
 def test_short_acronym_needs_support_from_the_text(screener: Screener) -> None:
