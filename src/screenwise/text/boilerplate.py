@@ -239,6 +239,105 @@ def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
     return lines, meta
 
 
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_STAMP_DATES = (
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b"),
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>\d{{4}})\b"),
+    re.compile(r"\b(?P<year>\d{4})-(?P<nmonth>\d{2})-(?P<day>\d{2})\b"),
+)
+_BYLINE = re.compile(
+    r"^\s*(?:by|written by)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s*$", re.I
+)
+_HANDLE = re.compile(r"(?:^|[\s|])(?P<name>@\w{2,30})(?=$|[\s|])")
+#: Lines looked at for a leading date stamp or byline.
+_LEAD_LINES = 12
+#: A headline has this many words (inclusive) and no closing sentence punctuation.
+_HEADLINE_WORDS = (5, 30)
+
+
+def _stamp_date(line: str) -> str | None:
+    """ISO date (YYYY-MM-DD) of a date-stamp line ("February 07, 2026 09:53 am"), or None."""
+    for pattern in _STAMP_DATES:
+        match = pattern.search(line)
+        if not match:
+            continue
+        groups = match.groupdict()
+        month = (
+            int(groups["nmonth"])
+            if groups.get("nmonth")
+            else _MONTHS.get((groups.get("month") or "").lower(), 0)
+        )
+        day = int(match.group("day"))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{match.group('year')}-{month:02d}-{day:02d}"
+    return None
+
+
+def plain_metadata(text: str, lines: list[LineClass]) -> dict[str, str]:
+    """Title, date and author of a scraped plain text without front matter.
+
+    * date: a date-stamp line (at most ten words, a date written with the month's name or
+      as ISO 8601) among the leading lines;
+    * author: a byline (``By Jane Doe``) or a handle (``| @agency |``) in a leading line
+      that the classifier made furniture or that is only a byline;
+    * title: the first body line shaped like a headline (five to thirty words, starting
+      with a capital, not ending in sentence punctuation) before the first paragraph of
+      the article.
+
+    Args:
+        text: the whole text.
+        lines: its classified lines (:func:`classify_lines`).
+
+    Returns:
+        The keys found among ``title``, ``date``, ``author``.
+    """
+    meta: dict[str, str] = {}
+    for line in lines[:_LEAD_LINES]:
+        raw = text[line.start : line.end].strip()
+        words = raw.split()
+        if "date" not in meta and len(words) <= 10:
+            stamp = _stamp_date(raw)
+            if stamp:
+                meta["date"] = stamp
+        if "author" not in meta and len(words) <= 12:
+            byline = _BYLINE.match(raw)
+            handle = _HANDLE.search(raw) if line.region == "boilerplate" else None
+            if byline or handle:
+                meta["author"] = (byline or handle).group("name")  # type: ignore[union-attr]
+    low, high = _HEADLINE_WORDS
+    for line in lines:
+        if line.region != "body":
+            continue
+        raw = text[line.start : line.end].strip()
+        words = raw.split()
+        if len(words) > high:
+            break  # the article has begun
+        if low <= len(words) and raw[:1].isupper() and raw[-1] not in '.!?:;,"”’)':
+            meta["title"] = raw
+            break
+    return meta
+
+
 def classify_text(document: Document) -> Document:
     """Fill a plain-text document's ``body``, ``masked`` and metadata from its lines.
 
@@ -247,7 +346,8 @@ def classify_text(document: Document) -> Document:
 
     Returns:
         The same document, updated in place (body ranges merged, markup masked, title,
-        date and author from front matter when present).
+        date and author from front matter when present, else from a leading date
+        stamp, a byline and the headline line: :func:`plain_metadata`).
     """
     lines, meta = classify_lines(document.text)
     body: list[tuple[int, int]] = []
@@ -260,6 +360,8 @@ def classify_text(document: Document) -> Document:
             body.append((line.start, line.end))
     document.body = body
     document.masked = markup_ranges(document.text)
+    if not meta:
+        meta = plain_metadata(document.text, lines)
     document.title = document.title or meta.get("title")
     document.date = document.date or meta.get("date")
     document.author = document.author or meta.get("author")

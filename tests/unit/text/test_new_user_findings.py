@@ -147,3 +147,26 @@ def test_terminal_line_names_the_entity(screener: Screener) -> None:
     out = io.StringIO()
     render_terminal(result, text, Console(file=out, width=200))
     assert "f-putin (PUTIN, Vladimir)" in out.getvalue() or "f-putin (" in out.getvalue()
+
+
+def test_plain_text_metadata_from_date_stamp_byline_and_headline() -> None:
+    from screenwise.text.boilerplate import classify_text
+    from screenwise.text.extract import plain_document
+
+    text = (
+        "March 3, 2024 10:15 am (CET)\n"
+        "Share this page\n"
+        "By Jane Doe\n"
+        "Harbour authority approves new ferry terminal for the island\n"
+        "\n"
+        "The harbour authority on Monday approved the construction of a new ferry "
+        "terminal, ending a dispute of several years between the island's council and "
+        "the operators of the old pier, who had asked for a larger waiting hall.\n"
+    )
+    document = classify_text(plain_document(text))
+    assert document.date == "2024-03-03"
+    assert document.author == "Jane Doe"
+    assert document.title == "Harbour authority approves new ferry terminal for the island"
+    # A text that opens with its first paragraph has no headline.
+    paragraph = text.split("\n\n", 1)[1]
+    assert classify_text(plain_document(paragraph)).title is None
