@@ -93,6 +93,9 @@ ESTABLISHED_ACRONYM_MAX_ZIPF = 4.5
 #: An acronym alias of at most this many letters stands only with support from the text
 #: (:meth:`_Scan._acronym_supported`), like the head form of an organisation name.
 SHORT_ACRONYM_LEN = 4
+#: A one-word name of at most this many letters is a syllable unless the text writes it
+#: in capitals as an acronym (then :data:`SHORT_ACRONYM_LEN` applies).
+SYLLABLE_MAX_LEN = 3
 #: Name score of a coordinated mention ("the ministries of X and of Y").
 COORDINATED_SCORE = 0.9
 #: A famous surname (English Zipf frequency at or above this) of exactly one listed head of
@@ -551,6 +554,9 @@ class _Scan:
                     out.append(variant)
                 continue
             if len(word) < 2 or not t.cap[a] or is_country_phrase((word,)):
+                continue
+            if len(word) <= SYLLABLE_MAX_LEN and not t.upper[a]:
+                # "Hua", "Ji", "Gan": one syllable of some name, not a name on its own.
                 continue
             frequency = zipf(word)
             if (

@@ -170,3 +170,8 @@ def test_plain_text_metadata_from_date_stamp_byline_and_headline() -> None:
     # A text that opens with its first paragraph has no headline.
     paragraph = text.split("\n\n", 1)[1]
     assert classify_text(plain_document(paragraph)).title is None
+
+
+def test_short_latin_alias_written_as_a_word_is_a_syllable(screener: Screener) -> None:
+    assert _mentions(screener, "The spokesman, Hua, said the talks went well.") == []
+    assert _mentions(screener, "Reporters asked Ji about the plan.") == []
