@@ -6,7 +6,8 @@ key, so that a query finds its candidates whatever went wrong with its spelling:
 ========  ==========================================================  ======
 prefix    key                                                         weight
 ========  ==========================================================  ======
-``t``     normalised part (``putin``)                                  1.0
+``t``     normalised part (``putin``); also without a glued Arabic     1.0
+          article (``elsheikh`` -> ``sheikh``)
 ``g``     romanisation-variant group of a part (``Mohammed`` group)    0.9
 ``k``     phonetic key of a part (``pskf``)                            0.7
 ``s``     consonant skeleton of a part (``bsk``)                       0.5
@@ -39,12 +40,27 @@ from screenwise.matching.algorithm import PreparedQuery
 from screenwise.names.parts import PreparedName, name_kind
 from screenwise.prepared import PreparedEntities
 
-__all__ = ["KEY_WEIGHTS", "MAX_DF_SHARE", "CandidateIndex", "Retrieval", "name_keys"]
+__all__ = [
+    "BIRTH_YEAR_BOOST",
+    "KEY_WEIGHTS",
+    "MAX_DF_SHARE",
+    "CandidateIndex",
+    "Retrieval",
+    "name_keys",
+]
 
 #: Weight of each key kind in the retrieval score.
 KEY_WEIGHTS: dict[str, float] = {"t": 1.0, "g": 0.9, "k": 0.7, "s": 0.5, "c": 1.5, "n": 0.25}
+#: Factor on the retrieval score of a name whose entity was born in a year of the query's
+#: birth dates: among very common names (``Muhammad Ibrahim``) the right entity is then
+#: among the candidates scored; it never removes a candidate that shares no year.
+BIRTH_YEAR_BOOST = 2.0
 #: Keys posted for more than this share of all names are skipped when the query has others.
 MAX_DF_SHARE = 0.01
+
+#: Romanisations of the Arabic definite article that are glued to the following word in
+#: some lists and not in others (ALA-LC Arabic romanization: ``al-``).
+_ARTICLES = ("al", "el")
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
@@ -68,6 +84,9 @@ def name_keys(name: PreparedName, known: Callable[[str], bool] | None = None) ->
             continue
         form = part.form
         keys.add("t" + form)
+        if len(form) >= 6 and form.startswith(_ARTICLES):
+            # "Elshafee" / "El Shafee": the Arabic article glued to one side only.
+            keys.add("t" + form[2:])
         for group in part.groups:
             keys.add(f"g{group}")
         if len(part.key) >= 2:
@@ -122,6 +141,7 @@ class CandidateIndex:
         self._owner: IntArray = state["owner"]
         self._entity_list: npt.NDArray[np.int16] = state["entity_list"]
         self._name_start: npt.NDArray[np.int64] = state["name_start"]
+        self._years: dict[int, IntArray] = state["years"]
         self.size = max(1, len(self._owner))
         self._max_df = max(50, int(self.size * MAX_DF_SHARE))
 
@@ -131,6 +151,11 @@ class CandidateIndex:
         for name_id in range(prepared.name_count):
             for key in name_keys(prepared.prepared_name(name_id)):
                 postings.setdefault(key, []).append(name_id)
+        years: dict[int, list[int]] = {}
+        for idx in range(len(prepared.entity_ids)):
+            for year in {_year(value) for value in prepared.birth_dates(idx)}:
+                if year is not None:
+                    years.setdefault(year, []).append(idx)
         slots: dict[str, int] = {}
         offsets = [0]
         flat: list[int] = []
@@ -145,6 +170,7 @@ class CandidateIndex:
             "owner": np.asarray(prepared.name_owner(), dtype=np.int32),
             "entity_list": np.asarray(prepared.entity_list, dtype=np.int16),
             "name_start": np.asarray(prepared.name_start, dtype=np.int64),
+            "years": {y: np.asarray(ids, dtype=np.int32) for y, ids in years.items()},
         }
 
     def state(self) -> dict[str, Any]:
@@ -156,6 +182,7 @@ class CandidateIndex:
             "owner": self._owner,
             "entity_list": self._entity_list,
             "name_start": self._name_start,
+            "years": self._years,
         }
 
     def __len__(self) -> int:
@@ -226,7 +253,9 @@ class CandidateIndex:
 
         Returns:
             A :class:`Retrieval`, best retrieval score first (ties: earlier entity first);
-            at most ``limit`` entities.
+            at most ``limit`` entities. When more names than ``limit`` are reached and the
+            query has birth dates, names of entities born in one of the query's years
+            score :data:`BIRTH_YEAR_BOOST` times more.
         """
         slots = self._slots
         found = sorted(k for k in self.query_keys(query) if k in slots)
@@ -260,6 +289,15 @@ class CandidateIndex:
             names, name_scores = names[keep], name_scores[keep]
         if not len(names):
             return _EMPTY
+        if len(names) > limit and query.birth_dates:
+            born = [
+                self._years[y]
+                for y in {_year(value) for value in query.birth_dates}
+                if y is not None and y in self._years
+            ]
+            if born:
+                same_year = np.isin(self._owner[names], np.concatenate(born))
+                name_scores = np.where(same_year, name_scores * BIRTH_YEAR_BOOST, name_scores)
         order = np.lexsort((names, -name_scores))
         names, name_scores = names[order], name_scores[order]
         owners = self._owner[names]
@@ -268,6 +306,12 @@ class CandidateIndex:
         first = first[:limit]
         entities = owners[first].astype(np.int32)
         return Retrieval(entities=entities, scores=name_scores[first])
+
+
+def _year(value: str) -> int | None:
+    """The year of an ISO 8601 date or date prefix (``1964-08-05``, ``1964``), else None."""
+    head = value[:4]
+    return int(head) if len(head) == 4 and head.isdigit() else None
 
 
 _EMPTY = Retrieval(entities=np.zeros(0, dtype=np.int32), scores=np.zeros(0))

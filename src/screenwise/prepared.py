@@ -44,6 +44,7 @@ _NAME_FIELDS = tuple(f.name for f in dataclasses.fields(PreparedName))
 _PARTS_AT = _NAME_FIELDS.index("parts")
 _CANDIDATE_FIELDS = tuple(f.name for f in dataclasses.fields(CandidateEntity))
 _NAMES_AT = _CANDIDATE_FIELDS.index("names")
+_BIRTH_DATES_AT = _CANDIDATE_FIELDS.index("birth_dates")
 
 
 class PreparedEntities:
@@ -233,6 +234,14 @@ class PreparedEntities:
             prepared = PreparedName(*values)
             self._prepared[row] = prepared
         return prepared
+
+    def birth_dates(self, idx: int) -> tuple[str, ...]:
+        """Return the ``birthDate`` values of the entity at position ``idx`` (ISO prefixes).
+
+        Read without building the entity's :class:`CandidateEntity`.
+        """
+        dates: tuple[str, ...] = self._candidate_rows[idx][_BIRTH_DATES_AT]
+        return dates
 
     def candidate(self, idx: int) -> CandidateEntity:
         """Return the entity at position ``idx`` prepared for scoring (built on first use).

@@ -7,7 +7,7 @@ import random
 from followthemoney import ValueEntity
 
 from screenwise.entities import make_entity
-from screenwise.index import CandidateIndex, name_keys
+from screenwise.index import BIRTH_YEAR_BOOST, CandidateIndex, name_keys
 from screenwise.matching.algorithm import PreparedQuery, candidate_from_entity, score_candidate
 from screenwise.names.parts import prepare_name
 from screenwise.prepared import PreparedEntities
@@ -128,3 +128,33 @@ def test_index_state_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-de
     loaded = CandidateIndex(prepared, extra["index"])
     for name in ("vladimir putin", "kim un", "hasan rahman"):
         assert loaded.search(_query(name)) == index.search(_query(name))
+
+
+def test_arabic_article_glued_on_either_side_is_retrieved() -> None:
+    entity = make_entity("test", "1", "Person")
+    entity.add("name", "ELSHEIKH, El Shafee")
+    listed = name_keys(prepare_name("ELSHEIKH, El Shafee", "person"))
+    index = _index([entity])
+    query = set().union(*index.query_names(_query("ELSHAFEE EL SHEIKH")))
+    assert {"tsheikh", "tshafee"} <= listed & query
+    assert [i for i, _ in index.search(_query("ELSHAFEE EL SHEIKH"))] == [0]
+    # Short words keep their first letters ("alan" is no article).
+    assert "tan" not in name_keys(prepare_name("Alan Smith", "person"))
+
+
+def test_birth_year_ranks_common_name_candidates() -> None:
+    entities = []
+    for i in range(6):
+        entity = make_entity("test", str(i), "Person")
+        entity.add("name", "Muhammad Ibrahim")
+        entity.add("birthDate", f"19{50 + i}-01-01")
+        entities.append(entity)
+    index = _index(entities)
+    query = PreparedQuery.from_query(
+        Query(schema="Person", properties={"name": ["Muhammad Ibrahim"], "birthDate": ["1954"]})
+    )
+    found = index.search(query, limit=3)
+    assert found[0][0] == 4
+    assert found[0][1] == BIRTH_YEAR_BOOST * found[1][1]
+    # Without a birth date the ties keep entity order.
+    assert [i for i, _ in index.search(_query("Muhammad Ibrahim"), limit=3)] == [0, 1, 2]
