@@ -93,6 +93,9 @@ ESTABLISHED_ACRONYM_MAX_ZIPF = 4.5
 #: An acronym alias of at most this many letters stands only with support from the text
 #: (:meth:`_Scan._acronym_supported`), like the head form of an organisation name.
 SHORT_ACRONYM_LEN = 4
+#: A short acronym that at least this many lists give as a name stands in sanctions
+#: reporting without its country.
+ACRONYM_SUPPORT_LISTS = 2
 #: A one-word name of at most this many letters is a syllable unless the text writes it
 #: in capitals as an acronym (then :data:`SHORT_ACRONYM_LEN` applies).
 SYLLABLE_MAX_LEN = 3
@@ -588,15 +591,21 @@ class _Scan:
 
         Support is the party's full name found earlier, or its country named in the
         sentence (:meth:`context_ok`) or throughout the text (the text's most named
-        countries), or, for an acronym several lists give as a name, a text in the
-        vocabulary of sanctions reporting.
+        countries), or an established acronym of four letters (:meth:`_established_acronym`:
+        "ISIS"), or, for an acronym that several lists (:data:`ACRONYM_SUPPORT_LISTS`)
+        give as a name, a text in the vocabulary of sanctions reporting: one list's
+        acronym in a sanctions story may stand for anything else ("ECI", an electoral
+        commission, in a ticker beside a story about sanctions).
         """
         if self.context_ok(a, variant):
             return True
         fact = self.index.facts[variant.entity_id]
         if fact.countries & self.main_countries:
             return True
-        return self.domain and self.index.acronym_lists.get(self.t.core[a], 0) >= 1
+        word = self.t.core[a]
+        if self._established_acronym(a, zipf(word)):
+            return True
+        return self.domain and self.index.acronym_lists.get(word, 0) >= ACRONYM_SUPPORT_LISTS
 
     def _established_acronym(self, a: int, frequency: float) -> bool:
         """True for a frequent acronym that several lists carry, in sanctions reporting ("ISIS").
