@@ -39,6 +39,7 @@ __all__ = [
     "ScoredCandidate",
     "has_domain_vocabulary",
     "position_groups",
+    "qualifier_window",
     "role_groups_of",
     "same_party",
     "score_span",
@@ -104,6 +105,62 @@ def _groups_in(tokens: list[str]) -> set[str]:
             if tuple(tokens[i : i + len(phrase)]) == phrase:
                 found.add(group)
     return found
+
+
+#: Words before a name that may be its title ("Kremlin spokesman Dmitry Peskov").
+_TITLE_RUN_MAX = 4
+
+
+def qualifier_window(spans: list[Found], position: int, tokens: Tokens) -> tuple[int, int]:
+    """Token range whose qualifiers (role, age, nationality) belong to ``spans[position]``.
+
+    A qualifier belongs to the name it stands next to: the title right before a name
+    ("Kremlin spokesman Dmitry Peskov") or an appositive clause right after it ("Dmitry
+    Peskov, the Kremlin spokesman, said ..."). So the window of a name starts after the
+    previous name and its appositive clause (up to the comma that closes it), and ends
+    before the next name and the title run in front of it (capitalised, title or role
+    words joined by spaces). A possessive name ("Putin's spokesman") does not end the
+    window of the name before it: the noun after it is that name's role.
+
+    Args:
+        spans: the spans of one text in text order.
+        position: index of the span in ``spans``.
+        tokens: the text's tokens.
+
+    Returns:
+        ``(first, last)``, last exclusive, token indexes.
+    """
+    found = spans[position]
+    gaps = tokens.gaps
+    low = 0
+    for other in reversed(spans[:position]):
+        if other.last <= found.first:
+            low = other.last
+            if 0 < low < found.first and "," in gaps[low - 1]:
+                # The previous name's appositive clause, closed by a comma before this name.
+                for k in range(low + 1, found.first):
+                    if "," in gaps[k - 1]:
+                        low = k
+                        break
+            break
+    high = len(tokens)
+    for other in spans[position + 1 :]:
+        if other.first >= found.last and tokens.possessive[other.last - 1]:
+            continue  # "Dmitry Peskov, who as Putin's spokesman ...": Peskov's role
+        if other.first >= found.last:
+            high = other.first
+            steps = 0
+            while high > found.last and steps < _TITLE_RUN_MAX:
+                k = high - 1
+                if gaps[k].strip(" \t\u00a0"):
+                    break
+                word = tokens.core[k]
+                if not (tokens.cap[k] or is_title_word(word) or _groups_in([word])):
+                    break
+                high = k
+                steps += 1
+            break
+    return low, high
 
 
 def role_groups_of(tokens: list[str]) -> set[str]:

@@ -28,11 +28,16 @@ from followthemoney import ValueEntity
 
 from screenwise.results import Mention, PartySummary, TextScreeningResult
 from screenwise.text.boilerplate import classify_text
-from screenwise.text.context import has_domain_vocabulary, same_party, score_span
+from screenwise.text.context import (
+    has_domain_vocabulary,
+    qualifier_window,
+    same_party,
+    score_span,
+)
 from screenwise.text.countries import find_sanctioned_countries
 from screenwise.text.extract import Document, extract_html, looks_like_html, plain_document
 from screenwise.text.inputs import decode_bytes
-from screenwise.text.mentions import Found, find_mentions
+from screenwise.text.mentions import find_mentions
 from screenwise.text.phrases import PhraseIndex, build_phrase_index
 from screenwise.text.tokens import MARKUP_FILL, mask_text, tokenize_text
 
@@ -189,32 +194,6 @@ def build_document(
 _SENTENCE_STOP = re.compile(r"\n|[.!?](?=\s|\Z)")
 
 
-def _qualifier_window(spans: list[Found], position: int, n_tokens: int) -> tuple[int, int]:
-    """Token range whose qualifiers belong to ``spans[position]``: between its neighbours.
-
-    Args:
-        spans: the spans of one text in text order.
-        position: index of the span in ``spans``.
-        n_tokens: number of tokens of the text.
-
-    Returns:
-        ``(first, last)``, last exclusive: from the end of the previous span that ends
-        before this one to the start of the next span that starts after it.
-    """
-    found = spans[position]
-    low = 0
-    for other in reversed(spans[:position]):
-        if other.last <= found.first:
-            low = other.last
-            break
-    high = n_tokens
-    for other in spans[position + 1 :]:
-        if other.first >= found.last:
-            high = other.first
-            break
-    return low, high
-
-
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence around ``[start, end)`` (at most 300 characters either side)."""
     window_start = max(0, start - 300)
@@ -289,7 +268,7 @@ def screen_text(
             article_date=document.date,
             domain_text=domain,
             prior=prior,
-            window=_qualifier_window(spans, position, len(tokens)),
+            window=qualifier_window(spans, position, tokens),
         )
         region = document.region_of(found.start, found.end)
         start, end = document.to_input(found.start, found.end)

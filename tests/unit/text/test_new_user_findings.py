@@ -122,6 +122,25 @@ def test_role_word_qualifies_the_name_next_to_it(screener: Screener) -> None:
     assert "spokesperson" in by_id["f-peskov"].explanation
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dmitry Peskov, the Kremlin spokesman, said Vladimir Putin would travel.",
+        "Vladimir Putin spoke after Kremlin spokesman Dmitry Peskov arrived.",
+    ],
+)
+def test_appositive_and_title_stay_with_their_own_name(screener: Screener, text: str) -> None:
+    by_id = {m.entity_id: m for m in _mentions(screener, text)}
+    assert "spokesperson" not in by_id["f-putin"].explanation
+    assert "spokesperson" in by_id["f-peskov"].explanation
+
+
+def test_role_after_a_possessive_name_belongs_to_the_name_before(screener: Screener) -> None:
+    text = "Sanctions now target Dmitry Peskov, who as Vladimir Putin's spokesman speaks."
+    by_id = {m.entity_id: m for m in _mentions(screener, text)}
+    assert "spokesperson" in by_id["f-peskov"].explanation
+
+
 def test_full_name_of_a_listed_office_holder_alerts_in_any_text(screener: Screener) -> None:
     assert _alerts(screener, "Vladimir Putin will meet Kim Jong Un.") == {"f-putin", "f-kim"}
     # A name many people share stays capped outside sanctions reporting.
