@@ -45,6 +45,9 @@ _PARTS_AT = _NAME_FIELDS.index("parts")
 _CANDIDATE_FIELDS = tuple(f.name for f in dataclasses.fields(CandidateEntity))
 _NAMES_AT = _CANDIDATE_FIELDS.index("names")
 _BIRTH_DATES_AT = _CANDIDATE_FIELDS.index("birth_dates")
+_QUALIFIERS_AT = tuple(
+    _CANDIDATE_FIELDS.index(f) for f in ("schema", "birth_dates", "countries", "identifiers")
+)
 
 
 class PreparedEntities:
@@ -242,6 +245,18 @@ class PreparedEntities:
         """
         dates: tuple[str, ...] = self._candidate_rows[idx][_BIRTH_DATES_AT]
         return dates
+
+    def qualifiers(
+        self, idx: int
+    ) -> tuple[str, tuple[str, ...], tuple[str, ...], dict[str, list[str]]]:
+        """Return ``(schema, birth dates, countries, identifiers)`` of the entity at ``idx``.
+
+        The same values as the fields of :meth:`candidate`, read without building it (no
+        name is prepared), for bounds that rule candidates out before any name comparison.
+        """
+        row = self._candidate_rows[idx]
+        schema, birth_dates, countries, identifiers = (row[i] for i in _QUALIFIERS_AT)
+        return schema, birth_dates, countries, identifiers
 
     def candidate(self, idx: int) -> CandidateEntity:
         """Return the entity at position ``idx`` prepared for scoring (built on first use).

@@ -498,31 +498,31 @@ class Screener:
         bound is exact: a candidate ruled out here scores below the threshold in full.
         ``memo`` keeps the qualifier weights of one query by candidate value.
         """
-        candidate = self._prepared.candidate(idx)
+        schema, birth_dates, countries, identifiers = self._prepared.qualifiers(idx)
         logit = _MAX_NAME_LOGIT
-        schemata = (query.schema, candidate.schema)
+        schemata = (query.schema, schema)
         schema_weight = _SCHEMA_WEIGHTS.get(schemata)
         if schema_weight is None:
             result = compare_schemata(*schemata)
             schema_weight = result.weight if result is not None else 0.0
             _SCHEMA_WEIGHTS[schemata] = schema_weight
         logit += schema_weight
-        if query.birth_dates and candidate.birth_dates:
-            key = ("dob", candidate.birth_dates)
+        if query.birth_dates and birth_dates:
+            key = ("dob", birth_dates)
             weight = memo.get(key)
             if weight is None:
-                result = compare_birth_dates(query.birth_dates, candidate.birth_dates)
+                result = compare_birth_dates(query.birth_dates, birth_dates)
                 weight = memo[key] = result.weight if result is not None else 0.0
             logit += weight
-        if query.countries and candidate.countries:
-            key = ("country", candidate.countries)
+        if query.countries and countries:
+            key = ("country", countries)
             weight = memo.get(key)
             if weight is None:
-                result = compare_countries(query.countries, candidate.countries)
+                result = compare_countries(query.countries, countries)
                 weight = memo[key] = result.weight if result is not None else 0.0
             logit += weight
-        if candidate.identifiers:
-            result = compare_identifiers(query.properties, candidate.identifiers)
+        if identifiers:
+            result = compare_identifiers(query.properties, identifiers)
             if result is not None:
                 logit += result.weight
         return 1.0 / (1.0 + math.exp(-logit)) >= threshold - _ROUNDING

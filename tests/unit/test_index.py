@@ -158,3 +158,21 @@ def test_birth_year_ranks_common_name_candidates() -> None:
     assert found[0][1] == BIRTH_YEAR_BOOST * found[1][1]
     # Without a birth date the ties keep entity order.
     assert [i for i, _ in index.search(_query("Muhammad Ibrahim"), limit=3)] == [0, 1, 2]
+
+
+def test_prepared_qualifiers_equal_the_candidate_fields() -> None:
+    entity = make_entity("test", "q", "Person")
+    entity.add("name", "Ivan Petrov")
+    entity.add("birthDate", "1970-01-02")
+    entity.add("nationality", "ru")
+    entity.add("passportNumber", "A123")
+    prepared = PreparedEntities.from_entities([entity])
+    candidate = prepared.candidate(0)
+    assert prepared.qualifiers(0) == (
+        candidate.schema,
+        candidate.birth_dates,
+        candidate.countries,
+        candidate.identifiers,
+    )
+    assert prepared.qualifiers(0)[:3] == ("Person", ("1970-01-02",), ("ru",))
+    assert prepared.birth_dates(0) == ("1970-01-02",)
