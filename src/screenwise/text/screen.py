@@ -10,8 +10,6 @@ and on disk (:func:`phrase_index_for`).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import logging
 import os
@@ -19,13 +17,14 @@ import pickle
 import re
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
 from followthemoney import ValueEntity
 
+from screenwise.bulk import gc_paused
 from screenwise.results import Mention, PartySummary, TextScreeningResult
 from screenwise.text.boilerplate import classify_text
 from screenwise.text.context import (
@@ -83,7 +82,7 @@ def phrase_index_for(screener: ScreenerLike) -> PhraseIndex:
         if cached is not None:
             return cached
         path = _cache_path(screener)
-        with _collector_paused():
+        with gc_paused():
             index = _read_cached(path) if path is not None else None
             if index is None:
                 index = build_phrase_index(screener.entities)
@@ -94,23 +93,6 @@ def phrase_index_for(screener: ScreenerLike) -> PhraseIndex:
         except TypeError:
             _INDEXES_BY_ID[id(screener)] = (screener, index)
         return index
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the index is built or loaded.
-
-    Building or unpickling the index allocates millions of objects, and each full
-    collection would walk every one of them again (and the screener's entities): the
-    pause makes the time independent of what else the process holds.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 #: Bump when the phrase index's shape or its building rules change.
