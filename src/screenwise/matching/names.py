@@ -511,8 +511,12 @@ def _contra_group(part: Part) -> str | None:
 _SYLLABIC_SCRIPTS = frozenset({"Hangul", "Han"})
 
 
+@lru_cache(maxsize=100_000)
 def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> NameComparison:
     """Compare a prepared query name with a prepared candidate name.
+
+    Cached per pair (prepared names are shared and compare by identity; the result is
+    immutable): a query name that recurs, as in rescreening, is compared once per name.
 
     Args:
         query: the query's name (:func:`screenwise.names.parts.prepare_name`).
