@@ -175,12 +175,11 @@ def _register() -> None:
     """Import the command modules so they attach their commands to :data:`cli`."""
     import importlib
 
-    for name in ("lists", "screen", "text", "serve", "eval", "alerts"):
-        try:
-            importlib.import_module(f"screenwise.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"screenwise.cli.{name}":
-                raise
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"screenwise.cli.{name}")
 
+
+#: Modules under ``screenwise.cli`` that define commands (imported after :data:`cli` exists).
+COMMAND_MODULES = ("lists", "screen", "text", "serve", "eval", "alerts")
 
 _register()
