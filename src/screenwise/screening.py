@@ -687,7 +687,9 @@ _COLUMN_PROPS: dict[str, str] = {
 }
 
 
-def _row_query(row: Mapping[str, Any], columns: Mapping[str, str], line: int, path: Path) -> Query:
+def _row_query(
+    row: Mapping[str, Any], columns: Mapping[str, str], line: int, path: Path
+) -> Query | None:
     """Build a query from one flat record (CSV row, Parquet row, flat JSON object)."""
     if "properties" in row:
         try:
@@ -719,7 +721,9 @@ def _row_query(row: Mapping[str, Any], columns: Mapping[str, str], line: int, pa
                     "%s line %d column %s: %s; screened without it", path, line, column, exc
                 )
     if not props.get("name"):
-        raise QueryError(f"{path} line {line}: field {columns.get('name', 'name')!r} is empty")
+        # Nothing to screen in this record; the rest of the file still is.
+        log.warning("%s line %d: column %r is empty; record skipped", path, line, columns["name"])
+        return None
     schema = str(row.get(columns.get("schema", "schema")) or "LegalEntity")
     query_id = row.get(columns.get("id", "id"))
     return Query(
@@ -749,7 +753,10 @@ def read_queries(path: Path, *, columns: Mapping[str, str] | None = None) -> Ite
 
     Raises:
         InputError: unreadable file or unknown extension.
-        QueryError: a record without a name, naming file and line.
+        InputError: a CSV file without the name column.
+        QueryError: an FtM-shaped record that is not a valid query, naming file and line.
+
+    A record with an empty name is skipped with a warning naming file and line.
     """
     import csv
     import json
@@ -762,8 +769,16 @@ def read_queries(path: Path, *, columns: Mapping[str, str] | None = None) -> Ite
     try:
         if suffix == ".csv":
             with path.open(encoding="utf-8-sig", newline="") as fh:
-                for line, row in enumerate(csv.DictReader(fh), start=2):
-                    yield _row_query(row, mapping, line, path)
+                reader = csv.DictReader(fh)
+                if reader.fieldnames is not None and mapping["name"] not in reader.fieldnames:
+                    raise InputError(
+                        f"{path}: no column {mapping['name']!r} (columns: "
+                        f"{', '.join(reader.fieldnames)}); map one with --columns name=COLUMN"
+                    )
+                for line, row in enumerate(reader, start=2):
+                    query = _row_query(row, mapping, line, path)
+                    if query is not None:
+                        yield query
         elif suffix in (".jsonl", ".ndjson", ".json"):
             with path.open(encoding="utf-8") as fh:
                 for line, text in enumerate(fh, start=1):
@@ -775,13 +790,17 @@ def read_queries(path: Path, *, columns: Mapping[str, str] | None = None) -> Ite
                         raise InputError(f"{path} line {line}: invalid JSON ({exc.msg})") from None
                     if not isinstance(data, dict):
                         raise InputError(f"{path} line {line}: expected a JSON object")
-                    yield _row_query(data, mapping, line, path)
+                    query = _row_query(data, mapping, line, path)
+                    if query is not None:
+                        yield query
         elif suffix == ".parquet":
             import pyarrow.parquet as pq
 
             table = pq.read_table(path)
             for line, row in enumerate(table.to_pylist(), start=1):
-                yield _row_query(row, mapping, line, path)
+                query = _row_query(row, mapping, line, path)
+                if query is not None:
+                    yield query
         else:
             raise InputError(f"{path}: unknown file type {suffix!r} (use .csv, .jsonl or .parquet)")
     except OSError as exc:

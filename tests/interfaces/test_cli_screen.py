@@ -241,3 +241,26 @@ def test_screen_file_screens_a_record_without_its_bad_qualifier(
     assert {"c1", "c2"} == {line["query_id"] for line in lines}
     assert any(line.get("entity_id") == "us_ofac_sdn-20157" for line in lines)
     assert "customers.csv line 2 column birth_date" in caplog.text
+
+
+def test_screen_file_skips_a_record_without_a_name(
+    db: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text("id,name\nc1,Kim Jong Un\nc2,\nc3,Jane Unlisted\n", encoding="utf-8")
+    out = tmp_path / "hits.jsonl"
+    with caplog.at_level("WARNING", logger="screenwise.screening"):
+        run(db, tmp_path, "screen-file", str(customers), "-o", str(out), "--no-progress")
+    ids = {json.loads(line)["query_id"] for line in out.read_text(encoding="utf-8").splitlines()}
+    assert ids == {"c1", "c3"}
+    assert "customers.csv line 3" in caplog.text
+
+
+def test_screen_file_without_the_name_column_says_how_to_map_it(db: str, tmp_path: Path) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text("customer_no,full_name\n1,Kim Jong Un\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["--db", db, "screen-file", str(customers), "-o", str(tmp_path / "o.jsonl")]
+    )
+    assert result.exit_code == 2
+    assert "--columns name=COLUMN" in " ".join(result.output.split())

@@ -14,7 +14,7 @@ import pytest
 from followthemoney import ValueEntity
 
 from screenwise.entities import make_entity
-from screenwise.errors import NotFoundError, QueryError
+from screenwise.errors import InputError, NotFoundError, QueryError
 from screenwise.matching.algorithm import candidate_from_entity
 from screenwise.prepared import PreparedEntities
 from screenwise.results import Query
@@ -113,9 +113,12 @@ def test_read_queries_csv(tmp_path) -> None:  # type: ignore[no-untyped-def]
         and query.properties["country"] == ["kp"]
     )
     bad = tmp_path / "bad.csv"
-    bad.write_text("id,name\n1,\n", encoding="utf-8")
-    with pytest.raises(QueryError, match="line 2"):
-        list(read_queries(bad))
+    bad.write_text("id,name\n1,\n2,Jane Doe\n", encoding="utf-8")
+    assert [q.id for q in read_queries(bad)] == ["2"]  # the nameless record is skipped
+    nameless = tmp_path / "nameless.csv"
+    nameless.write_text("id,full_name\n1,Jane Doe\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no column 'name'"):
+        list(read_queries(nameless))
 
 
 # -- prepared tables, fast path and cached start-up ---------------------------------------

@@ -286,6 +286,13 @@ def screen_file_command(
         err_console.print(
             f"resuming: {len(done)} queries already in {output}, {len(queries)} to go"
         )
+        if open_alerts:
+            err_console.print(
+                f"[yellow]note:[/] --alerts opens alerts only for the queries screened now; "
+                f"the {len(done)} already in {output} opened none unless that run had --alerts "
+                "(write to a new -o file to screen them again)",
+                highlight=False,
+            )
     progress = Progress(
         TextColumn("screening"),
         BarColumn(),
@@ -359,7 +366,11 @@ def explain_command(
 @click.argument("name1", required=False)
 @click.argument("name2", required=False)
 @click.option(
-    "--schema", type=SCHEMA, default="LegalEntity", show_default=True, help="FtM schema of both names."
+    "--schema",
+    type=SCHEMA,
+    default="LegalEntity",
+    show_default=True,
+    help="FtM schema of both names.",
 )
 @click.option(
     "--file",
