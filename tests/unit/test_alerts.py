@@ -359,3 +359,15 @@ def test_stores_keyed_by_the_old_scheme_are_rekeyed(tmp_path: Path) -> None:
     (again,) = reopened.record_result(_result(_hit(), query=renamed))
     assert again.outcome == "duplicate"
     assert again.alert_id == outcome.alert_id
+
+
+def test_listed_alerts_carry_their_decisions(store: AlertStore) -> None:
+    first = store.record_result(_result(_hit()))[0]
+    store.decide(first.alert_id, "true_match", analyst="ana")
+    store.decide(first.alert_id, "false_positive", analyst="bob", comment="second look")
+    (listed,) = store.list_alerts(status=None)
+    assert [(d.decision, d.analyst) for d in listed.decisions] == [
+        ("true_match", "ana"),
+        ("false_positive", "bob"),
+    ]
+    assert listed.status == "false_positive"

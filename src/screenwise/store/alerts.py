@@ -860,7 +860,7 @@ class AlertStore:
         limit: int = 100,
         offset: int = 0,
     ) -> list[Alert]:
-        """Return alerts, newest first (queue order).
+        """Return alerts, newest first (queue order), each with its decisions.
 
         Args:
             status: ``open``, ``true_match``, ``false_positive`` or None for all.
@@ -876,7 +876,16 @@ class AlertStore:
             raise QueryError("field limit/offset: limit must be 1..1000 and offset >= 0")
         stmt = stmt.order_by(AlertRow.id.desc()).limit(limit).offset(offset)
         with self._sessions() as session:
-            return [_alert(row, []) for row in session.scalars(stmt).all()]
+            rows = session.scalars(stmt).all()
+            decided: dict[int, list[Decision]] = {row.id: [] for row in rows}
+            if decided:
+                for decision_row in session.scalars(
+                    select(AlertDecisionRow)
+                    .where(AlertDecisionRow.alert_id.in_(list(decided)))
+                    .order_by(AlertDecisionRow.id)
+                ).all():
+                    decided[decision_row.alert_id].append(_decision(decision_row))
+            return [_alert(row, decided[row.id]) for row in rows]
 
     def count_alerts(self, *, status: str | None = None, list_id: str | None = None) -> int:
         """Return the number of alerts with the given status (and list), all when None.
