@@ -143,3 +143,12 @@ def test_unreadable_files_are_refused(tmp_path: Path, data: bytes, reason: str) 
         US_TRADE_CSL.parse({"csv": path})
     assert reason in str(err.value)
     assert str(path) in str(err.value)
+
+
+def test_aliases_lose_a_list_conjunction_left_by_splitting(tmp_path: Path) -> None:
+    data = GOOD.read_bytes().replace(
+        b'"SAMPLOV, Sergey; SAMPLOV, Sergei"', b'"SAMPLOV, Sergey; and SAMPLOV, Sergei."'
+    )
+    assert data != GOOD.read_bytes()
+    entity = _entities(_write(tmp_path, data))["us_trade_csl-90001"]
+    assert sorted(entity.get("alias")) == ["SAMPLOV, Sergei", "SAMPLOV, Sergey"]

@@ -300,7 +300,7 @@ def _build(native: str, party: _Party, path: str) -> ValueEntity:
         if not name:
             raise ListParseError(path, "empty name", line=line, record=native, field="name")
         entity.add("name", name)
-        entity.add("alias", _split(row.get("alt_names")))
+        entity.add("alias", _split_names(row.get("alt_names")))
         _add_source(entity, row["source"])
         entity.add("program", _split(row.get("programs")))
         entity.add("createdAt", _clean(row.get("start_date")))
@@ -396,6 +396,21 @@ def _split(value: str | None) -> list[str]:
     if not value:
         return []
     return [part for part in (p.strip() for p in _ID_SPLIT.split(value)) if part]
+
+
+#: A list conjunction left at the start of an alias when the publisher split a sentence such
+#: as "a.k.a. A; B; and C" on its semicolons (Entity List rows: "and JSC 140 Repair Plant").
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|or)\s+", re.IGNORECASE)
+
+
+def _split_names(value: str | None) -> list[str]:
+    """Split ``alt_names`` into aliases, dropping a leading "and"/"or" and a final period."""
+    names = []
+    for part in _split(value):
+        name = _LEADING_CONJUNCTION.sub("", part).rstrip(".").strip()
+        if name:
+            names.append(name)
+    return names
 
 
 def _clean(value: str | None) -> str | None:
