@@ -17,7 +17,7 @@ Conventions (shared by all sources, relied upon by matching and text screening):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from followthemoney import ValueEntity, model
@@ -67,14 +67,21 @@ COUNTRY_PROPS: tuple[str, ...] = (
 )
 
 
-def make_entity(list_id: str, native_id: str, schema: str) -> ValueEntity:
-    """Create an empty list entity with the stable id ``<list_id>-<native_id>``.
+def make_entity(
+    list_id: str,
+    native_id: str,
+    schema: str,
+    properties: Mapping[str, Iterable[str]] | None = None,
+) -> ValueEntity:
+    """Create a list entity with the stable id ``<list_id>-<native_id>``.
 
     Args:
         list_id: snake_case list id, e.g. ``us_ofac_sdn``.
         native_id: the publisher's record key (``ent_num``, ``REFERENCE_NUMBER``, ...),
             stripped of surrounding white space.
         schema: an FtM schema name from :data:`LIST_SCHEMATA`.
+        properties: optional FtM property -> values to add (cleaned by FtM), e.g.
+            ``{"name": ["KIM, Jong Un"], "birthDate": ["1984-01-08"]}``.
 
     Returns:
         A ``ValueEntity`` whose ``datasets`` is ``{list_id}``.
@@ -87,10 +94,14 @@ def make_entity(list_id: str, native_id: str, schema: str) -> ValueEntity:
     native_id = native_id.strip()
     if not native_id:
         raise ValueError("empty native id")
-    return ValueEntity(
+    entity = ValueEntity(
         model.get(schema),  # type: ignore[arg-type]
         {"id": f"{list_id}-{native_id}", "datasets": [list_id]},
     )
+    for prop, values in (properties or {}).items():
+        for value in values:
+            entity.add(prop, value)
+    return entity
 
 
 def entity_from_dict(data: dict[str, Any]) -> ValueEntity:

@@ -9,11 +9,7 @@ from screenwise.screening import Screener
 
 
 def _entity(list_id: str, native: str, schema: str, **props: list[str]):  # type: ignore[no-untyped-def]
-    entity = make_entity(list_id, native, schema)
-    for prop, values in props.items():
-        for value in values:
-            entity.add(prop, value)
-    return entity
+    return make_entity(list_id, native, schema, props)
 
 
 @pytest.fixture(scope="session")

@@ -16,11 +16,7 @@ from screenwise.text import screen_text
 
 
 def _entity(native: str, schema: str, **props: list[str]):  # type: ignore[no-untyped-def]
-    entity = make_entity("f", native, schema)
-    for prop, values in props.items():
-        for value in values:
-            entity.add(prop, value)
-    return entity
+    return make_entity("f", native, schema, props)
 
 
 @pytest.fixture(scope="module")
