@@ -306,6 +306,20 @@ def _glue_targets(
     )
 
 
+@lru_cache(maxsize=200_000)
+def _shortest_pair(parts: tuple[Part, ...]) -> int:
+    """Letters in the shortest run of two adjacent parts (a large number for one part)."""
+    if len(parts) < 2:
+        return 1 << 30
+    return min(len(a.form) + len(b.form) for a, b in zip(parts, parts[1:], strict=False))
+
+
+@lru_cache(maxsize=200_000)
+def _longest_part(parts: tuple[Part, ...]) -> int:
+    """Letters in the longest part (0 for no parts)."""
+    return max((len(p.form) for p in parts), default=0)
+
+
 @lru_cache(maxsize=100_000)
 def _merge_glued(
     side: tuple[Part, ...],
@@ -539,8 +553,13 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
     q_parts = query.parts
     c_parts = candidate.parts
     if not syllabic:
-        q_parts = _merge_glued(q_parts, c_parts, abjad, lossy, org)
-        c_parts = _merge_glued(c_parts, q_parts, abjad, lossy, org)
+        keyed = abjad or lossy or org
+        # Plain Latin-letter names glue only when a run of two parts is no longer than
+        # the other side's longest part (plus one edit): most pairs skip the search.
+        if keyed or _shortest_pair(q_parts) <= _longest_part(c_parts) + 1:
+            q_parts = _merge_glued(q_parts, c_parts, abjad, lossy, org)
+        if keyed or _shortest_pair(c_parts) <= _longest_part(q_parts) + 1:
+            c_parts = _merge_glued(c_parts, q_parts, abjad, lossy, org)
     q_roles = _nasab_roles(q_parts) if not org else None
     c_roles = _nasab_roles(c_parts) if q_roles else None
     pairs: list[tuple[float, float, int, int, PartHow]] = []
