@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from screenwise.matching.algorithm import PreparedQuery
-from screenwise.names.parts import PreparedName, name_kind
+from screenwise.names.parts import PreparedName, make_part, name_kind
 from screenwise.prepared import PreparedEntities
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "MAX_DF_SHARE",
     "CandidateIndex",
     "Retrieval",
+    "glued_keys",
     "name_keys",
 ]
 
@@ -57,6 +58,8 @@ KEY_WEIGHTS: dict[str, float] = {"t": 1.0, "g": 0.9, "k": 0.7, "s": 0.5, "c": 1.
 BIRTH_YEAR_BOOST = 2.0
 #: Keys posted for more than this share of all names are skipped when the query has others.
 MAX_DF_SHARE = 0.01
+#: Factor on the weight of a key that joins two adjacent query parts (:func:`glued_keys`).
+GLUED_FACTOR = 2.0
 
 #: Romanisations of the Arabic definite article that are glued to the following word in
 #: some lists and not in others (ALA-LC Arabic romanization: ``al-``).
@@ -99,6 +102,32 @@ def name_keys(name: PreparedName, known: Callable[[str], bool] | None = None) ->
                 keys.add("n" + padded[i : i + 3])
     if len(name.compact) >= 4:
         keys.add("c" + name.compact)
+    return keys
+
+
+def glued_keys(name: PreparedName, known: Callable[[str], bool]) -> set[str]:
+    """Return query-side keys of two adjacent parts written as one word in a list.
+
+    ``ma yshw`` / ``MAYCHOU``, ``Gazprom Bank`` / ``GAZPROMBANK``: the joined form
+    (``t``), its phonetic key (``k``) and the two parts' consonant skeletons joined
+    (``s``), each only when posted. One such key stands for two query parts, so it counts
+    :data:`GLUED_FACTOR` times its kind's weight in retrieval.
+
+    Args:
+        name: a prepared query name.
+        known: a test whether a key is posted in the index.
+
+    Returns:
+        Keys prefixed by kind, e.g. ``{"tgazprombank", "sm$"}``; empty for one-part names.
+    """
+    keys: set[str] = set()
+    for left, right in zip(name.parts, name.parts[1:], strict=False):
+        if left.kind == "numeric" or right.kind == "numeric":
+            continue
+        glued = make_part(left.form + right.form)
+        for key in ("t" + glued.form, "k" + glued.key, "s" + left.skeleton + right.skeleton):
+            if len(key) >= 3 and known(key):
+                keys.add(key)
     return keys
 
 
@@ -202,20 +231,31 @@ class CandidateIndex:
 
     def query_names(self, query: PreparedQuery) -> list[set[str]]:
         """Return the retrieval keys of each prepared name of a query (every name kind)."""
+        return [keys for keys, _ in self._query_names(query)]
+
+    def _query_names(self, query: PreparedQuery) -> list[tuple[set[str], set[str]]]:
+        """Per prepared query name: its keys and its :func:`glued_keys`."""
         kinds = {name_kind(query.schema)} if query.schema != "LegalEntity" else {"person", "org"}
         known = self._slots.__contains__
-        out: list[set[str]] = []
+        out: list[tuple[set[str], set[str]]] = []
         for kind in sorted(kinds):
             for _name, prepared in query.prepared(kind):  # type: ignore[arg-type]
-                out.append(name_keys(prepared, known))
+                out.append((name_keys(prepared, known), glued_keys(prepared, known)))
         return out
 
     def query_keys(self, query: PreparedQuery) -> set[str]:
-        """Return the retrieval keys of every name of a query."""
-        keys: set[str] = set()
-        for name in self.query_names(query):
-            keys |= name
-        return keys
+        """Return the retrieval keys of every name of a query (glued keys included)."""
+        return set(self._query_weights(query))
+
+    def _query_weights(self, query: PreparedQuery) -> dict[str, float]:
+        """Return each retrieval key of a query with its weight factor (1 or glued)."""
+        factors: dict[str, float] = {}
+        for keys, glued in self._query_names(query):
+            for key in glued:
+                factors.setdefault(key, GLUED_FACTOR)
+            for key in keys:
+                factors[key] = 1.0
+        return factors
 
     def search(
         self,
@@ -258,7 +298,8 @@ class CandidateIndex:
             score :data:`BIRTH_YEAR_BOOST` times more.
         """
         slots = self._slots
-        found = sorted(k for k in self.query_keys(query) if k in slots)
+        factors = self._query_weights(query)
+        found = sorted(k for k in factors if k in slots)
         if not found:
             return _EMPTY
         offsets = self._offsets
@@ -267,7 +308,9 @@ class CandidateIndex:
         lengths = offsets[slot_ids + 1] - starts
         specific = lengths <= self._max_df
         use = specific if specific.any() else np.ones(len(found), dtype=bool)
-        kind_weight = np.fromiter((KEY_WEIGHTS[k[0]] for k in found), np.float64, len(found))
+        kind_weight = np.fromiter(
+            (KEY_WEIGHTS[k[0]] * factors[k] for k in found), np.float64, len(found)
+        )
         idf = np.log1p(self.size / lengths)
         retrieval_weight = np.where(use, kind_weight * idf, 0.0)
         # Names reached by the keys in use are the candidates.

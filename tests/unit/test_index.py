@@ -7,7 +7,7 @@ import random
 from followthemoney import ValueEntity
 
 from screenwise.entities import make_entity
-from screenwise.index import BIRTH_YEAR_BOOST, CandidateIndex, name_keys
+from screenwise.index import BIRTH_YEAR_BOOST, CandidateIndex, glued_keys, name_keys
 from screenwise.matching.algorithm import PreparedQuery, candidate_from_entity, score_candidate
 from screenwise.names.parts import prepare_name
 from screenwise.prepared import PreparedEntities
@@ -55,6 +55,28 @@ def test_glued_query_finds_split_name() -> None:
     entity = make_entity("test", "1", "Organization")
     entity.add("name", "AL QAEDA")
     assert [i for i, _ in _index([entity]).search(_query("ALQAEDA", "Organization"))] == [0]
+
+
+def test_query_split_into_two_words_finds_the_listed_glued_name() -> None:
+    # The list writes one word where the query has two: only the joined keys reach it.
+    glued = make_entity("test", "glued", "Organization")
+    glued.add("name", "GAZPROMBANK")
+    others = []
+    for i, name in enumerate(["GAZPROM NEFT", "BANK ROSSIYA", "GAZ BANK"]):
+        entity = make_entity("test", str(i), "Organization")
+        entity.add("name", name)
+        others.append(entity)
+    index = _index([*others, glued])
+    query = _query("Gazprom Bank Moskva", "Organization")
+    keys = glued_keys(query.prepared("org")[0][1], lambda key: index.df(key) > 0)
+    assert "tgazprombank" in keys
+    assert index.search(query)[0][0] == 3
+
+
+def test_glued_keys_skip_numbers_and_unposted_keys() -> None:
+    name = prepare_name("Gazprom 11 Bank", "org")
+    assert glued_keys(name, lambda key: True) == set()
+    assert glued_keys(prepare_name("Gazprom Bank", "org"), lambda key: False) == set()
 
 
 def test_retrieval_agrees_with_brute_force_scoring_on_random_lists() -> None:
