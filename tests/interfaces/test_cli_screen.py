@@ -264,3 +264,22 @@ def test_screen_file_without_the_name_column_says_how_to_map_it(db: str, tmp_pat
     )
     assert result.exit_code == 2
     assert "--columns name=COLUMN" in " ".join(result.output.split())
+
+
+def test_screen_file_lines_carry_the_matched_name_and_duplicate_ids_are_warned(
+    db: str, tmp_path: Path
+) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "id,name\nc1,Kim Jong Un\nc1,Jane Doe\nc2,Emma Daniels\n", encoding="utf-8"
+    )
+    out = tmp_path / "hits.jsonl"
+    output = run(db, tmp_path, "screen-file", str(customers), "-o", str(out), "--no-progress")
+    assert "'c1' ×2" in output
+    hit = next(json.loads(line) for line in out.read_text().splitlines() if "entity_id" in line)
+    assert hit["entity_id"] == "us_ofac_sdn-20157"
+    assert hit["matched_name"] == "KIM, Jong Un"
+    assert hit["caption"] == "KIM, Jong Un"
+    assert hit["schema"] == "Person"
+    assert hit["list_version"]
+    assert "jong~jong exact" in hit["explanation"]

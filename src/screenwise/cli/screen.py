@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -83,13 +84,33 @@ def _hits_table(result: ScreeningResult) -> Table:
 
 
 def _hit_line(query_id: str | None, hit: Hit) -> dict[str, Any]:
+    """One output line of a hit: the keys the issue fixes, then what a reviewer reads."""
     return {
         "query_id": query_id,
         "entity_id": hit.entity_id,
         "list": hit.list_id,
         "score": hit.score,
         "match": hit.match,
+        "list_version": hit.list_version,
+        "schema": hit.schema_name,
+        "caption": hit.caption,
+        "matched_name": hit.matched_name,
+        "explanation": hit.explanation.summary,
     }
+
+
+def _warn_duplicate_ids(queries: list[Query], path: Path) -> None:
+    """Warn when records share a query id: their hits land under one ``query_id``."""
+    counts = Counter(q.id for q in queries)
+    repeated = {qid: n for qid, n in counts.items() if n > 1}
+    if repeated:
+        sample = ", ".join(f"{qid!r} ×{n}" for qid, n in list(repeated.items())[:5])
+        err_console.print(
+            f"[yellow]warning:[/] {path}: {len(repeated)} query id(s) used by more than one "
+            f"record ({sample}); their hits share one query_id in the output and a resumed "
+            "run treats them as one",
+            highlight=False,
+        )
 
 
 def _make_query(
@@ -267,8 +288,9 @@ def screen_file_command(
 ) -> None:
     """Screen every record of a CSV, JSONL or Parquet customer file.
 
-    Writes one JSON line per hit ({"query_id", "entity_id", "list", "score", "match"}) and
-    {"query_id", "hits": 0} for a query without hits. Restarting with the same -o skips
+    Writes one JSON line per hit ({"query_id", "entity_id", "list", "score", "match"}, then
+    "list_version", "schema", "caption", "matched_name" and the "explanation" summary) and
+    {"query_id", "hits": 0} for a query without hits. Records sharing an id are warned about. Restarting with the same -o skips
     the query ids already written. With --alerts, every match also opens an alert tied to
     its list version (decided false positives are not raised again).
     """
@@ -281,7 +303,9 @@ def screen_file_command(
 
         alert_store = AlertStore(app.settings.db_url)
     done = _done_ids(output)
-    queries = [q for q in read_queries(path, columns=_parse_columns(columns)) if q.id not in done]
+    every = list(read_queries(path, columns=_parse_columns(columns)))
+    _warn_duplicate_ids(every, path)
+    queries = [q for q in every if q.id not in done]
     if done:
         err_console.print(
             f"resuming: {len(done)} queries already in {output}, {len(queries)} to go"
