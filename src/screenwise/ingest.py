@@ -23,11 +23,14 @@ are kept as history.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from screenwise.delta import apply_delta
@@ -52,6 +55,7 @@ __all__ = [
     "files_fingerprint",
     "load_offline_or_fetch",
     "load_paths",
+    "parser_fingerprint",
 ]
 
 log = logging.getLogger(__name__)
@@ -178,7 +182,9 @@ def _load_sets(
     fingerprints: dict[int, str] = {}
     for order, version_set in enumerate(sets):
         started = time.perf_counter()
-        fingerprint = fingerprints[order] = files_fingerprint(version_set.files, ftm_list_id or "")
+        fingerprint = fingerprints[order] = files_fingerprint(
+            version_set.files, (ftm_list_id or "") + parser_fingerprint()
+        )
         known = None if force else store.find_by_files(fingerprint)
         if known is not None:
             results.append(_known_result(store, known, version_set, started))
@@ -296,6 +302,28 @@ def _parse_ftm(
     """Parse FtM files under a list id chosen by the user (``--list-id``)."""
     parse: Callable[..., ParsedList] = source.parse
     return parse(files, published=published, list_id=list_id)
+
+
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """Digest of the parsing code: every module of ``screenwise.sources`` and the entity model.
+
+    Mixed into :func:`files_fingerprint` by the loaders, so files already loaded are
+    parsed again after the parsers change (a fix to a parser reaches the stored list
+    versions the next time their files are loaded; an unchanged result is recognised by
+    its content hash and stored once). The FtM version is part of it too.
+
+    Returns:
+        A sha256 hex digest.
+    """
+    digest = hashlib.sha256()
+    package = resources.files("screenwise")
+    names = sorted(p.name for p in package.joinpath("sources").iterdir() if p.name.endswith(".py"))
+    for name in (*(f"sources/{n}" for n in names), "entities.py"):
+        digest.update(name.encode())
+        digest.update(package.joinpath(name).read_bytes())
+    digest.update(f"followthemoney={importlib.metadata.version('followthemoney')}".encode())
+    return digest.hexdigest()
 
 
 def files_fingerprint(files: Mapping[str, Path], extra: str = "") -> str:

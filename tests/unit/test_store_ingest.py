@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from screenwise import ingest
 from screenwise.errors import NotFoundError
 from screenwise.ingest import files_fingerprint, load_offline_or_fetch, load_paths
 from screenwise.settings import Settings
@@ -123,6 +124,23 @@ def test_files_fingerprint_depends_on_bytes_roles_and_extra(tmp_path: Path) -> N
     assert files_fingerprint({"primary": a}) != files_fingerprint({"primary": a}, "x")
     b.write_bytes(b"two")
     assert files_fingerprint({"primary": a}) != files_fingerprint({"primary": b})
+
+
+def test_files_loaded_before_are_parsed_again_after_the_parsers_change(
+    store: ListStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_lines(tmp_path / "lists" / "entities.ftm.json", [ftm_line("p-1", "X")])
+    first = load_paths(store, [path], list_id="demo_list")
+    again = load_paths(store, [path], list_id="demo_list")
+    assert "not parsed again" in again[0].reason
+    monkeypatch.setattr(ingest, "parser_fingerprint", lambda: "parsers changed")
+    reparsed = load_paths(store, [path], list_id="demo_list")
+    assert "not parsed again" not in reparsed[0].reason
+    # The same entities: recognised by content hash, no second version.
+    assert reparsed[0].status == "unchanged"
+    assert [v.version_id for v in store.versions("demo_list")] == [
+        first[0].version.version_id
+    ]
 
 
 def test_offline_snapshot_is_loaded_when_present(
