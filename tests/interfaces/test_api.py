@@ -125,6 +125,50 @@ def test_batch_limits() -> None:
     assert empty.json()["errors"][0]["loc"] == ["body", "queries"]
 
 
+def test_batch_answers_invalid_queries_in_their_own_entries(client: TestClient) -> None:
+    queries: list[Any] = [
+        {"id": "cust-1", "schema": "Person", "properties": {"name": ["Kim Jong Un"]}},
+        {"id": "cust-2", "schema": "Person", "properties": {"name": ["  "]}},
+        {"id": "cust-3", "schema": "Banana", "properties": {"name": ["Vladimir Putin"]}},
+        {"schema": "Person", "properties": {"name": ["x" * 501]}},
+        "Vladimir Putin",
+        {"id": "cust-6", "schema": "Person",
+         "properties": {"name": ["Vladimir Putin"], "birthDate": ["19x"]}},
+        {"id": "cust-7", "schema": "Person", "properties": {"name": ["Vladimir Putin"]}},
+    ]
+    response = client.post("/screen/batch", json={"queries": queries, "open_alerts": True})
+    assert response.status_code == 200, response.text
+    data = response.json()
+    results = data["results"]
+    assert [r["index"] for r in results] == list(range(7))
+    assert [r["query_id"] for r in results] == [
+        "cust-1", "cust-2", "cust-3", "3", "4", "cust-6", "cust-7"]
+    assert [r["status"] for r in results] == [200, 400, 400, 400, 400, 400, 200]
+    assert data["failed"] == 5
+    # the valid queries are screened as usual
+    assert results[0]["hits"][0]["entity_id"] == "us_ofac_sdn-2"
+    assert results[0]["query"]["id"] == "cust-1"
+    assert results[6]["hits"][0]["entity_id"] == "us_ofac_sdn-1"
+    # each invalid one names the query and the field
+    assert results[1]["detail"] == (
+        "query 'cust-2' (queries.1): properties.name: at least one non-blank name is needed")
+    assert results[1]["errors"][0]["loc"] == ["queries", "1", "properties", "name"]
+    assert results[2]["errors"][0]["loc"] == ["queries", "2", "schema"]
+    assert "'Banana' is not a screenable schema" in results[2]["detail"]
+    assert results[3]["errors"][0]["loc"] == ["queries", "3", "properties", "name", "0"]
+    assert results[3]["errors"][0]["type"] == "string_too_long"
+    assert results[4]["errors"][0]["loc"] == ["queries", "4"]
+    assert results[4]["detail"].startswith("query '4' (queries.4): ")
+    assert results[5]["errors"][0]["loc"] == ["queries", "5", "properties", "birthDate"]
+    assert "'19x' is not a date" in results[5]["detail"]
+    for failed in results[1:6]:
+        assert failed["query"] is None and failed["hits"] == []
+    # alerts: one list per query, empty for the failed ones
+    assert len(data["alerts"]) == 7
+    assert data["alerts"][0][0]["outcome"] == "opened"
+    assert all(per == [] for per in data["alerts"][1:6])
+
+
 # --------------------------------------------------------------------------- alerts
 
 
@@ -499,7 +543,7 @@ def test_malformed_json_is_400_with_line_and_column(client: TestClient, path: st
                                   "headers": {"content-type": "text/plain"}}, 422,
          ["query", "threshold"]),
         ("post", "/screen/batch", {"json": {"queries": [{"schema": "Person", "properties": {
-            "name": ["  "]}}]}}, 400, ["queries", "0", "properties", "name"]),
+            "name": ["Kim Jong Un"]}}], "limit": 0}}, 422, ["body", "limit"]),
         ("post", "/match/default", {"json": MATCH_BODY, "params": {"algorithm": "nope"}}, 400,
          ["query", "algorithm"]),
         ("get", "/alerts", {"params": {"limit": 0}}, 422, ["query", "limit"]),

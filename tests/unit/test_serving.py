@@ -114,3 +114,27 @@ def test_an_unexpected_error_in_a_build_keeps_serving_and_is_not_retried_at_once
         assert calls == ["build", "build"]
     finally:
         live.stop()
+
+
+def test_settled_heap_is_frozen_after_each_swap(settings: Settings) -> None:
+    import gc
+
+    store = ListStore(settings.db_url)
+    store.load(_parsed(date(2024, 1, 1), "Vladimir PUTIN"))
+    plain = LiveScreener(store, settings)
+    try:
+        gc.unfreeze()
+        assert plain.check() is True
+        assert gc.get_freeze_count() == 0  # off unless asked for (tests, library use)
+        live = LiveScreener(store, settings, settle_heap=True)
+        assert live.check() is True
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        # the served screener is in the permanent generation: no collection scans it
+        served = live.current()
+        assert not any(obj is served for obj in gc.get_objects())
+        store.load(_parsed(date(2024, 2, 1), "Vladimir PUTIN", "KIM Jong Un"))
+        assert live.check() is True
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -32,10 +32,17 @@ from urllib.parse import urljoin, urlsplit
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SkipValidation,
+    ValidationError,
+    WithJsonSchema,
+)
 from starlette.concurrency import run_in_threadpool
 
-from screenwise.api.app import AppState, get_state
+from screenwise.api.app import AppState, FastJSONResponse, get_state, run_screening
 from screenwise.api.bodies import (
     decode_text_body,
     is_json_media,
@@ -45,6 +52,7 @@ from screenwise.api.bodies import (
 )
 from screenwise.api.security import (
     ERROR_RESPONSES,
+    ErrorDetail,
     ErrorResponse,
     RequestTooLargeError,
     UnsupportedMediaTypeError,
@@ -59,6 +67,7 @@ from screenwise.api.yente_compat import (
 )
 from screenwise.entities import list_id_of
 from screenwise.errors import InputError, QueryError
+from screenwise.results import Query as ScreenQuery
 from screenwise.results import ScreeningResult, TextScreeningResult
 from screenwise.store.alerts import Alert, AuditEvent, Decision, HitOutcome, parse_status
 
@@ -84,13 +93,25 @@ Threshold = Annotated[
 # --------------------------------------------------------------------------- models
 
 
+#: Any other value in ``queries``: accepted in the request and answered in that query's own
+#: status 400 entry (the request is not refused for one bad query).
+BatchItem = Annotated[
+    Any,
+    WithJsonSchema(
+        {"description": "Any other value: answered with a status 400 entry for that query."}
+    ),
+]
+
+
 class BatchRequest(BaseModel):
     """Body of ``POST /screen/batch``."""
 
-    queries: list[EntityExample] = Field(
+    queries: list[SkipValidation[EntityExample | BatchItem]] = Field(
         ...,
         min_length=1,
-        description="Queries (yente query entities); at most `max_batch_queries` (1,000).",
+        description="Queries (yente query entities); at most `max_batch_queries` (1,000). "
+        "Each is checked on its own: an invalid query gets an error entry in `results` "
+        "and the others are screened.",
     )
     threshold: float | None = Field(None, ge=0.0, le=1.0, description="Default: the engine's.")
     limit: int = Field(5, ge=1, le=100, description="Hits per query.")
@@ -121,10 +142,30 @@ class BatchRequest(BaseModel):
     )
 
 
-class BatchResponse(BaseModel):
-    """Answer of ``POST /screen/batch``: one screening result per query, in order."""
+class BatchResult(ScreeningResult):
+    """One query's entry in a ``POST /screen/batch`` answer.
 
-    results: list[ScreeningResult]
+    ``status`` 200: the query was screened (``query`` as screened, ``hits``...). ``status``
+    400: it could not be (``query`` null, ``hits`` empty, ``detail`` says why and
+    ``errors`` names the field, e.g. ``["queries", "3", "properties", "name"]``).
+    """
+
+    index: int = Field(..., ge=0, description="Position of the query in the request.")
+    query_id: str = Field(
+        ..., description="The query's `id`, or its position when it has none.",
+        examples=["cust-1"],
+    )
+    status: int = Field(200, examples=[200])
+    query: ScreenQuery | None = None  # type: ignore[assignment]
+    detail: str | None = Field(None, examples=[None])
+    errors: list[ErrorDetail] = Field(default_factory=list)
+
+
+class BatchResponse(BaseModel):
+    """Answer of ``POST /screen/batch``: one entry per query, in query order."""
+
+    results: list[BatchResult]
+    failed: int = Field(0, ge=0, description="Queries answered with status 400.")
     alerts: list[list[HitOutcome]] = Field(
         default_factory=list,
         description="Per query, what happened to each match (when `open_alerts`).",
@@ -290,12 +331,26 @@ async def screen_batch(
     """Screen a batch of queries and, optionally, open alerts for the matches.
 
     Each query is a yente query entity (`schema`, `properties`, optional `id` echoed
-    back). Results come in query order, each with hits best first, `score` in [0, 1],
-    `match` (score ≥ threshold) and the explanation. More than `max_batch_queries`
-    queries answer 413; larger files go through `screenwise screen-file`.
+    back). `results` has one entry per query, in query order, with its `index` and
+    `query_id` (the `id`, else the position). A screened query has `status` 200 and its
+    hits, best first, each with `score` in [0, 1], `match` (score ≥ threshold) and the
+    explanation.
+
+    **Invalid queries do not fail the batch.** A query that cannot be screened (not an
+    object, a missing or unknown `schema`, a property value too long, no non-blank
+    `name`, a birth date that is not a date...) gets `status` 400, `query` null, no hits,
+    a `detail` naming the query and the field, and `errors` with the field's location
+    (e.g. `["queries", "3", "properties", "name"]`); every other query is screened as
+    usual, and `failed` counts the 400 entries. Only faults of the request as a whole
+    answer an error status: malformed JSON or a bad `limit`/`threshold` (400/422), an
+    unknown list id (404), more than `max_batch_queries` queries (413; larger files go
+    through `screenwise screen-file`).
 
     Example: `{"queries": [{"id": "cust-1", "schema": "Person", "properties":
-    {"name": ["Kim Jong Un"]}}], "open_alerts": true}`.
+    {"name": ["Kim Jong Un"]}}, {"id": "cust-2", "schema": "Person", "properties":
+    {"name": [" "]}}], "open_alerts": true}` answers `cust-1` with its hits and `cust-2`
+    with `status` 400, `detail` "query 'cust-2' (queries.1): properties.name: at least
+    one non-blank name is needed".
     """
     screener = state.screener()
     max_queries = state.settings.max_batch_queries
@@ -309,9 +364,10 @@ async def screen_batch(
         if unknown:
             resolve_lists(screener, unknown[0])
         lists = list(body.lists)
-    queries = [example_to_query(f"{i}", q) for i, q in enumerate(body.queries)]
+    parsed = [_batch_query(i, item) for i, item in enumerate(body.queries)]
     threshold = screener.threshold if body.threshold is None else body.threshold
     actor = _actor(request)
+    valid = [q for q in parsed if isinstance(q, ScreenQuery)]
 
     def run() -> tuple[list[ScreeningResult], list[list[HitOutcome]]]:
         results = [
@@ -322,7 +378,7 @@ async def screen_batch(
                 lists=lists,
                 include_below=body.include_below,
             )
-            for query in queries
+            for query in valid
         ]
         outcomes = (
             [state.alerts.record_result(r, actor=actor) for r in results]
@@ -331,15 +387,110 @@ async def screen_batch(
         )
         return results, outcomes
 
-    results, outcomes = await run_in_threadpool(run)
+    if body.open_alerts:  # alerts are written to the database: never on the event loop
+        results, outcomes = await run_in_threadpool(run)
+    else:
+        results, outcomes = await run_screening(run, queries=len(valid))
+    versions = dict(screener.list_versions)
+    entries: list[dict[str, Any]] = []
+    alerts: list[list[dict[str, Any]]] = []
+    done = iter(zip(results, outcomes or [[]] * len(results), strict=True))
+    for index, item in enumerate(parsed):
+        if isinstance(item, _BatchFailure):
+            entries.append(item.entry(threshold, screener.algorithm, versions))
+            alerts.append([])
+            continue
+        result, outcome = next(done)
+        entry = result.model_dump(mode="json", by_alias=True)
+        entry.update(index=index, query_id=_query_id(index, item.id), status=200,
+                     detail=None, errors=[])
+        entries.append(entry)
+        alerts.append([o.model_dump(mode="json") for o in outcome])
     payload = {
-        "results": [r.model_dump(mode="json", by_alias=True) for r in results],
-        "alerts": [[o.model_dump(mode="json") for o in per] for per in outcomes],
+        "results": entries,
+        "failed": sum(1 for item in parsed if isinstance(item, _BatchFailure)),
+        "alerts": alerts if body.open_alerts else [],
         "threshold": threshold,
         "algorithm": screener.algorithm,
-        "list_versions": dict(screener.list_versions),
+        "list_versions": versions,
     }
-    return JSONResponse(payload)
+    return FastJSONResponse(payload)
+
+
+def _query_id(index: int, given: object) -> str:
+    """The id a batch entry is known by: the query's ``id``, else its position."""
+    return given if isinstance(given, str) and given else str(index)
+
+
+class _BatchFailure:
+    """Why one query of a batch cannot be screened (answered as its status 400 entry)."""
+
+    def __init__(self, index: int, query_id: str, errors: list[dict[str, Any]]) -> None:
+        self.index = index
+        self.query_id = query_id
+        self.errors = errors
+
+    def entry(self, threshold: float, algorithm: str, versions: dict[str, str]) -> dict[str, Any]:
+        """The query's ``results`` entry (a :class:`BatchResult` with status 400)."""
+        first = self.errors[0]
+        where = ".".join(first["loc"][2:])
+        field = f"{where}: " if where else ""
+        detail = f"query {self.query_id!r} (queries.{self.index}): {field}{first['msg']}"
+        return {
+            "index": self.index,
+            "query_id": self.query_id,
+            "status": 400,
+            "query": None,
+            "hits": [],
+            "threshold": threshold,
+            "algorithm": algorithm,
+            "total_candidates": 0,
+            "list_versions": versions,
+            "detail": detail,
+            "errors": self.errors,
+        }
+
+
+#: ``queries.<key>.`` at the start of a field path :func:`example_to_query` reports.
+_QUERIES_PREFIX = "queries."
+
+
+def _batch_query(index: int, item: object) -> ScreenQuery | _BatchFailure:
+    """Validate one query of a batch: the screening query, or why it cannot be screened.
+
+    The item is checked against :class:`EntityExample` (type, lengths) and then converted
+    by :func:`example_to_query` (screenable schema, a non-blank name, dates, countries).
+    Error locations are ``["queries", "<index>", <field>...]``.
+    """
+    given = item.get("id") if isinstance(item, dict) else None
+    query_id = _query_id(index, given)
+    base = ["queries", str(index)]
+    try:
+        example = EntityExample.model_validate(item)
+    except ValidationError as exc:
+        errors = [
+            {
+                "loc": [*base, *(str(part) for part in err.get("loc", ()))],
+                "msg": str(err.get("msg", "invalid query")),
+                "type": str(err.get("type", "value_error")),
+            }
+            for err in exc.errors()
+        ]
+        return _BatchFailure(index, query_id, errors)
+    try:
+        query = example_to_query(str(index), example)
+    except QueryError as exc:
+        field = exc.field or "properties"
+        prefix = f"{_QUERIES_PREFIX}{index}."
+        field = field[len(prefix):] if field.startswith(prefix) else field
+        message = str(exc)
+        for start in (f"{prefix}{field}: ", f"{field}: "):
+            if message.startswith(start):
+                message = message[len(start):]
+                break
+        loc = [*base, *field.split(".")]
+        return _BatchFailure(index, query_id, [{"loc": loc, "msg": message, "type": "bad_request"}])
+    return query
 
 
 _TEXT_BODY = {
@@ -511,7 +662,7 @@ async def screen_text(
     )
     if warnings:
         result.warnings = [*warnings, *result.warnings]
-    return JSONResponse(result.model_dump(mode="json", by_alias=True))
+    return FastJSONResponse(result.model_dump(mode="json", by_alias=True))
 
 
 # --------------------------------------------------------------------------- data
@@ -543,7 +694,7 @@ async def get_entity(
         "list_version": version,
         "programs": data["programs"],
     }
-    return JSONResponse(data)
+    return FastJSONResponse(data)
 
 
 def _version_info(state: AppState, list_id: str, version_id: str) -> dict[str, Any]:
@@ -596,7 +747,7 @@ async def get_lists(state: Annotated[AppState, Depends(get_state)]) -> JSONRespo
             ],
         }
 
-    return JSONResponse(await run_in_threadpool(run))
+    return FastJSONResponse(await run_in_threadpool(run))
 
 
 @router.get(
@@ -607,7 +758,7 @@ async def get_lists(state: Annotated[AppState, Depends(get_state)]) -> JSONRespo
 )
 async def healthz() -> JSONResponse:
     """Answer 200 while the process serves requests (no API key needed)."""
-    return JSONResponse({"status": "ok"})
+    return FastJSONResponse({"status": "ok"})
 
 
 @router.get(
@@ -630,9 +781,9 @@ async def readyz(
     """
     screener = state.screener()
     if not request.scope.get("state", {}).get("authenticated"):
-        return JSONResponse({"status": "ready"})
+        return FastJSONResponse({"status": "ready"})
     live = state.live
-    return JSONResponse(
+    return FastJSONResponse(
         {
             "status": "ready",
             "lists": dict(screener.list_versions),
@@ -684,7 +835,7 @@ async def list_alerts(
         return alerts, state.alerts.count_alerts(status=wanted, list_id=list_id)
 
     alerts, total = await run_in_threadpool(run)
-    return JSONResponse(
+    return FastJSONResponse(
         {
             "alerts": [a.model_dump(mode="json", by_alias=True) for a in alerts],
             "total": total,
@@ -707,7 +858,7 @@ async def get_alert(
     """Return one alert: the query, the hit with its explanation, the list version and
     every decision so far. Example: `GET /alerts/1`."""
     alert = await run_in_threadpool(state.alerts.get_alert, alert_id)
-    return JSONResponse(alert.model_dump(mode="json", by_alias=True))
+    return FastJSONResponse(alert.model_dump(mode="json", by_alias=True))
 
 
 @router.post(
@@ -756,7 +907,7 @@ async def decide(
             display_name=body.analyst,
         )
     )
-    return JSONResponse(decision.model_dump(mode="json"), status_code=201)
+    return FastJSONResponse(decision.model_dump(mode="json"), status_code=201)
 
 
 @router.get(
@@ -771,7 +922,7 @@ async def alert_audit(
 ) -> JSONResponse:
     """Return every event of one alert, oldest first, each tied to its list version."""
     events = await run_in_threadpool(state.alerts.audit_trail, alert_id)
-    return JSONResponse({"events": [e.model_dump(mode="json") for e in events]})
+    return FastJSONResponse({"events": [e.model_dump(mode="json") for e in events]})
 
 
 @router.get(
@@ -794,4 +945,4 @@ async def audit(
     events = await run_in_threadpool(
         lambda: state.alerts.audit_trail(list_version_id=list_version_id, limit=limit)
     )
-    return JSONResponse({"events": [e.model_dump(mode="json") for e in events]})
+    return FastJSONResponse({"events": [e.model_dump(mode="json") for e in events]})

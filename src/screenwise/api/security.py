@@ -3,14 +3,16 @@
 One pure-ASGI middleware (:class:`GuardMiddleware`) wraps the whole application and, for
 every request, in this order:
 
-1. gives the request an id (a sane ``X-Request-ID`` from the caller, else a new one) and
+1. gives the request an id (a sane ``X-Request-ID`` from the caller, else a new one: a
+   random per-process prefix and a counter, unique without a system call per request) and
    echoes it in the response header;
 2. authenticates it (``Authorization: Bearer <key>``, ``X-API-Key: <key>``, or HTTP Basic
    with the key as password, for the review pages in a browser) when API keys are
    configured; health, readiness and the API docs stay open, and a valid key sent to them
    marks the request as authenticated (``/readyz`` then shows the list versions);
 3. applies the per-key rate limit (token bucket, ``rate_limit_per_minute``; 429 with
-   ``Retry-After``);
+   ``Retry-After``). The buckets live in the worker process: with ``--workers N`` each
+   worker enforces the limit on the requests it serves (see :class:`RateLimiter`);
 4. refuses bodies over the limit (``max_text_bytes``): at once from ``Content-Length``, or
    while streaming (413);
 5. turns an unexpected exception into a 500 with the common error shape and the request
@@ -18,7 +20,8 @@ every request, in this order:
 6. writes one JSON line to the ``screenwise.access`` logger: request id, key id, method,
    route template, status, latency in ms. The path's values, query strings and bodies
    (names of screened people) are never logged; nor are keys: a key is known by its key
-   id, the first 12 hex of its sha256.
+   id, the first 12 hex of its sha256. The line is only built when the logger is enabled
+   for INFO (``screenwise serve --no-access-log`` skips the work entirely).
 
 Keys are compared in constant time (``hmac.compare_digest`` over sha256 digests).
 """
@@ -30,6 +33,7 @@ import binascii
 import hashlib
 import hmac
 import ipaddress
+import itertools
 import json
 import logging
 import math
@@ -277,6 +281,14 @@ class _Bucket:
 class RateLimiter:
     """Per-key token bucket: ``per_minute`` requests a minute, bursts up to ``per_minute``.
 
+    The buckets are kept in the process, so with several worker processes
+    (``screenwise serve --workers N``) each worker applies the limit to the requests it
+    receives: a client's keep-alive connection stays on one worker and sees the configured
+    limit, while a client spreading requests over many connections can reach up to N times
+    it. Sharing the buckets across processes would put a lock on shared memory or a
+    database round trip on every request; a hard global limit belongs in the reverse proxy
+    or API gateway in front of the workers.
+
     Args:
         per_minute: requests per minute per key id; 0 = unlimited.
     """
@@ -421,6 +433,8 @@ class GuardMiddleware:
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
         self.html_error = html_error
+        self._id_prefix = secrets.token_hex(4)
+        self._ids = itertools.count(1)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -429,7 +443,11 @@ class GuardMiddleware:
         started = time.perf_counter()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         supplied = headers.get("x-request-id", "")
-        request_id = supplied if _REQUEST_ID.match(supplied) else secrets.token_hex(8)
+        request_id = (
+            supplied
+            if supplied and _REQUEST_ID.match(supplied)
+            else f"{self._id_prefix}{next(self._ids):08x}"
+        )
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         info: dict[str, Any] = {"status": 500, "started": False, "key_id": None}
@@ -490,20 +508,22 @@ class GuardMiddleware:
                 send_wrapped, info, 500, "internal server error", request_id, None
             )
         finally:
-            latency_ms = (time.perf_counter() - started) * 1000.0
-            access_log.info(
-                json.dumps(
-                    {
-                        "request_id": request_id,
-                        "key_id": info["key_id"],
-                        "method": scope.get("method"),
-                        "route": _route_of(scope),
-                        "status": info["status"],
-                        "latency_ms": round(latency_ms, 2),
-                    },
-                    separators=(",", ":"),
-                )
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                self._log_access(scope, request_id, info, started)
+
+    @staticmethod
+    def _log_access(scope: Scope, request_id: str, info: dict[str, Any], started: float) -> None:
+        """Write the request's JSON access-log line (no path values, bodies or keys)."""
+        latency_ms = (time.perf_counter() - started) * 1000.0
+        line = {
+            "request_id": request_id,
+            "key_id": info["key_id"],
+            "method": scope.get("method"),
+            "route": _route_of(scope),
+            "status": info["status"],
+            "latency_ms": round(latency_ms, 2),
+        }
+        access_log.info(json.dumps(line, separators=(",", ":")))
 
     def _optional_auth(self, headers: dict[str, str], state: dict[str, Any]) -> bool:
         """Authenticate an open path's request when it brings credentials; never refuse it."""

@@ -40,7 +40,7 @@ from followthemoney import ValueEntity, model
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 
-from screenwise.api.app import AppState, get_state
+from screenwise.api.app import AppState, FastJSONResponse, get_state, run_screening
 from screenwise.api.bodies import require_json
 from screenwise.api.security import (
     ERROR_RESPONSES,
@@ -50,7 +50,7 @@ from screenwise.api.security import (
 )
 from screenwise.entities import COUNTRY_PROPS, LIST_SCHEMATA, list_id_of
 from screenwise.errors import NotFoundError, QueryError
-from screenwise.results import Hit, ScreeningResult
+from screenwise.results import Hit
 from screenwise.results import Query as ScreenQuery
 from screenwise.search import MatchOutcome, match_query, search_names
 
@@ -405,16 +405,17 @@ def scored_entity(hit: Hit) -> dict[str, Any]:
     }
 
 
-def _matcher_docs(results: Iterable[ScreeningResult]) -> dict[str, dict[str, Any]]:
+def _matcher_docs(hits: Iterable[Hit]) -> dict[str, dict[str, Any]]:
+    """The ``matcher`` of a ``/match`` response: the features of the returned hits."""
     docs: dict[str, dict[str, Any]] = {}
-    for result in results:
-        for hit in result.hits:
-            for feature in hit.explanation.features:
-                docs.setdefault(
-                    feature.name,
-                    {"description": feature.description or None, "coefficient": feature.weight,
-                     "url": ""},
-                )
+    for hit in hits:
+        for feature in hit.explanation.features:
+            if feature.name not in docs:
+                docs[feature.name] = {
+                    "description": feature.description or None,
+                    "coefficient": feature.weight,
+                    "url": "",
+                }
     return docs
 
 
@@ -633,7 +634,7 @@ async def match(
             if isinstance(query, ScreenQuery)
         }
 
-    outcomes = await run_in_threadpool(run)
+    outcomes = await run_screening(run, queries=len(parsed))
     responses: dict[str, Any] = {}
     for key, example in body.queries.items():
         failed = parsed[key]
@@ -653,9 +654,9 @@ async def match(
             "threshold": threshold,
             "list_versions": outcome.result.list_versions,
         }
-    results = [o.result.model_copy(update={"hits": o.hits}) for o in outcomes.values()]
-    payload = {"responses": responses, "matcher": _matcher_docs(results), "limit": limit}
-    return JSONResponse(payload, headers={"x-batch-size": str(len(responses))})
+    matcher = _matcher_docs(h for o in outcomes.values() for h in o.hits)
+    payload = {"responses": responses, "matcher": matcher, "limit": limit}
+    return FastJSONResponse(payload, headers={"x-batch-size": str(len(responses))})
 
 
 # --------------------------------------------------------------------------- /search
@@ -783,4 +784,4 @@ async def search(
         "results": results,
         "facets": _facets([e for e, _ in matches]),
     }
-    return JSONResponse(payload)
+    return FastJSONResponse(payload)

@@ -83,7 +83,11 @@ def serve_command(app: AppContext, host: str, port: int, workers: int, access_lo
     )
     if workers == 1:
         uvicorn.run(
-            create_app(settings), host=host, port=port, access_log=False, log_level="warning"
+            create_app(settings, settle_heap=True),
+            host=host,
+            port=port,
+            access_log=False,
+            log_level="warning",
         )
         return
     # Worker processes build their own app from the environment.
