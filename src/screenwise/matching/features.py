@@ -53,7 +53,10 @@ FEATURES: dict[str, Feature] = {
         Feature("dob_month", "Birth dates agree to the month, the precision both give.", 1.2),
         Feature("dob_year", "Birth dates agree on the year, the precision both give.", 0.7),
         Feature(
-            "dob_near", "Birth dates differ by one in a single part (day, month or year).", -0.6
+            "dob_near",
+            "Birth dates differ by one in a single part (day, month or year) or have day "
+            "and month swapped.",
+            -0.6,
         ),
         Feature("dob_mismatch", "Birth dates of query and candidate contradict each other.", -3.2),
         Feature("country_match", "Query and candidate share a nationality or country.", 0.4),
@@ -106,11 +109,17 @@ def _date_relation(
 ) -> str:
     """Return day/month/year (agree to that precision), near, or mismatch."""
     if a[0] != b[0]:
-        if abs(a[0] - b[0]) == 1 and a[1] is not None and a[1:] == b[1:]:
+        if abs(a[0] - b[0]) == 1 and (a[1] is None or b[1] is None or a[1:] == b[1:]):
+            # One year apart with nothing else to compare: a year given alone is often
+            # an approximation ("circa 1974"), so this is a near miss, not a contradiction.
             return "near"
         return "mismatch"
     if a[1] is None or b[1] is None:
         return "year"
+    if a[2] is not None and a[1] != a[2] and a[1:] == (b[2], b[1]):
+        # Day and month swapped (``1987-06-02`` / ``1987-02-06``): the US and the
+        # European order of writing a date, a frequent data-entry error.
+        return "near"
     if a[1] != b[1]:
         if a[2] is not None and a[2] == b[2] and abs(a[1] - b[1]) == 1:
             return "near"
@@ -133,8 +142,11 @@ def compare_birth_dates(
     A list may give several birth dates or a year only; the query may too. Agreement is
     counted at the precision both sides give (``1984`` agrees with ``1984-01-08``). A
     single part off by one (``1965-03-12`` / ``1965-03-13``, ``1965`` / ``1966`` with the
-    same month and day) is a near miss (typing errors, time-zone or calendar conversion),
-    a same-year date with a different day a weaker near miss, anything else contradicts.
+    same month and day, or with a year given alone on either side, which lists use for
+    approximate dates) and a date with day and month swapped (``1987-06-02`` /
+    ``1987-02-06``, US against European order) are near misses (typing errors, time-zone
+    or calendar conversion), a same-year date with a different day a weaker near miss,
+    anything else contradicts.
 
     Args:
         query_dates: ISO date prefixes of the query (``birthDate``).

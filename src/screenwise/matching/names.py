@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
@@ -99,6 +100,14 @@ PATRONYMIC_COST = 0.3
 #: Similarity lost per edit, relative to the word length, in organisation and vessel words
 #: (person names lose 1.0 per edit).
 ORG_EDIT_COST = 1.8
+
+#: Parts of up to this many letters get no fuzzy match when their first letters differ.
+_SHORT_PART = 4
+#: First letters that romanisations use for one sound (German ``J`` = English ``Y``,
+#: ``C``/``K``, ``K``/``Q``, ``V``/``W``, ``S``/``Z``, ``I``/``Y``), in both orders.
+_ALTERNATE_INITIALS = frozenset(
+    form for pair in ("jy", "ck", "kq", "vw", "sz", "iy") for form in (pair, pair[::-1])
+)
 
 _SCORES: dict[str, float] = {
     "exact": 1.0,
@@ -230,6 +239,11 @@ def compare_parts(
     budget = _edit_budget(length)
     if org and min(len(fa), len(fb)) <= 4:
         budget = 0
+    elif length <= _SHORT_PART and fa[0] != fb[0] and fa[0] + fb[0] not in _ALTERNATE_INITIALS:
+        # Short parts that differ in their first letter are different names or syllables
+        # (``Jong``/``Tong``, ``Mark``/``Park``), not misspellings of one, unless the two
+        # letters are spellings of one sound in different romanisations (``Yong``/``Jong``).
+        budget = 0
     if budget:
         distance = OSA.distance(fa, fb, score_cutoff=budget)
         if distance <= budget:
@@ -311,7 +325,7 @@ def _shortest_pair(parts: tuple[Part, ...]) -> int:
     """Letters in the shortest run of two adjacent parts (a large number for one part)."""
     if len(parts) < 2:
         return 1 << 30
-    return min(len(a.form) + len(b.form) for a, b in zip(parts, parts[1:], strict=False))
+    return min(len(a.form) + len(b.form) for a, b in pairwise(parts))
 
 
 @lru_cache(maxsize=200_000)
@@ -556,9 +570,12 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         keyed = abjad or lossy or org
         # Plain Latin-letter names glue only when a run of two parts is no longer than
         # the other side's longest part (plus one edit): most pairs skip the search.
-        if keyed or _shortest_pair(q_parts) <= _longest_part(c_parts) + 1:
+        # A Hangul syllable is never two words of the other name (``Yo Jong`` is not 정).
+        if not candidate.syllables and (
+            keyed or _shortest_pair(q_parts) <= _longest_part(c_parts) + 1
+        ):
             q_parts = _merge_glued(q_parts, c_parts, abjad, lossy, org)
-        if keyed or _shortest_pair(c_parts) <= _longest_part(q_parts) + 1:
+        if not query.syllables and (keyed or _shortest_pair(c_parts) <= _longest_part(q_parts) + 1):
             c_parts = _merge_glued(c_parts, q_parts, abjad, lossy, org)
     q_roles = _nasab_roles(q_parts) if not org else None
     c_roles = _nasab_roles(c_parts) if q_roles else None

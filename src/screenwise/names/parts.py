@@ -131,6 +131,8 @@ class PreparedName:
         abjad: True when the original is written in a script without short vowels.
         lossy: True when the original is written in a script whose Latin spellings are
             conventions (:data:`screenwise.names.scripts.LOSSY_SCRIPTS`).
+        syllables: True when every part is one Hangul syllable (a Korean personal name
+            written in Hangul): a part then never stands for two words of a Latin name.
     """
 
     original: str
@@ -142,6 +144,7 @@ class PreparedName:
     script: str
     abjad: bool
     lossy: bool = False
+    syllables: bool = False
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -628,6 +631,8 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
         script=script,
         abjad=script in ABJAD_SCRIPTS,
         lossy=script in LOSSY_SCRIPTS,
+        syllables=script == "Hangul"
+        and len(parts) == sum(1 for char in text if "\uac00" <= char <= "\ud7a3"),
     )
 
 

@@ -82,7 +82,7 @@ def phonetic_key(token: str) -> str:
         return ""
     if token.isdigit():
         return token
-    text = token
+    text = _REPEATS.sub(r"\1", token)
     if len(text) > 4 and text[-1] == "h" and text[-2] in "ae":
         # A final -ah/-eh is a silent ta marbuta or he (Fatimah/Fatima, Salameh/Salama).
         text = text[:-1]
@@ -90,11 +90,13 @@ def phonetic_key(token: str) -> str:
         if old in text:
             text = text.replace(old, new)
     # "c" produced above stands for the affricates ch/ts; a literal c became "k" last.
+    text = _REPEATS.sub(r"\1", text)
     first = "a" if text[0] in _VOWELS else text[0]
     rest = "".join(ch for ch in text[1:] if ch not in _VOWELS)
-    # "h" after a consonant is mute in most romanisations (Mikhail/Mihail done above).
-    key = first + rest
-    return _REPEATS.sub(r"\1", key)
+    # Only letters written next to each other collapse (``Hassan``/``Hasan``, and the
+    # ``ks`` of ``x`` after ``k``); consonants a vowel keeps apart stay two, so the key
+    # keeps a name's syllables (``Putin`` ``ptn`` is not ``Potanin`` ``ptnn``).
+    return first + rest
 
 
 _SKELETON_DIGRAPHS: tuple[tuple[str, str], ...] = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from screenwise.names.normalize import normalize_name
 from screenwise.names.parts import prepare_name, prepare_names
-from screenwise.names.phonetics import loose_key
+from screenwise.names.phonetics import loose_key, phonetic_key
 from screenwise.screening import compare_names
 
 
@@ -145,3 +145,33 @@ def test_inexact_matches_across_scripts_count_less_against_the_name() -> None:
 def test_silent_final_h_and_british_spellings() -> None:
     assert score("Fatimah Zayniyah", "Fatima Zeiniye", "Person") >= 0.7
     assert score("Pan-Asia Trade Organisation", "Pan-Asia Trade Organization") >= 0.9
+
+
+def test_phonetic_key_keeps_syllables_apart() -> None:
+    # Doubled letters collapse, consonants a vowel separates do not.
+    assert phonetic_key("hassan") == phonetic_key("hasan")
+    assert phonetic_key("putin") != phonetic_key("potanin")
+    assert phonetic_key("lutin") != phonetic_key("lotanin")
+
+
+def test_surname_of_another_length_does_not_carry_agreeing_given_names() -> None:
+    # Given names agree; the surnames share a consonant key only when syllables merge.
+    assert score("Wladimir Putin", "Vladimir POTANIN", "Person") < 0.5
+    assert score("Путин", "POTANIN", "Person") < 0.5
+    assert score("Boris Lutin", "Boris Lotanin", "Person") < 0.5
+    assert score("Boris Lutin", "LUTIN, Boris Ivanovich", "Person") >= 0.85
+
+
+def test_short_parts_differing_in_first_letter_are_different_syllables() -> None:
+    assert score("Kim Jong-un", "KIM Tong-Un", "Person") < 0.5
+    assert score("Pak Chol Su", "PAK Tol Su", "Person") < 0.5
+    # Letters that romanisations use for one sound stay a spelling variant.
+    assert score("Pak Yong Su", "PAK Jong Su", "Person") >= 0.5
+    assert score("Pak Chol Su", "PAK Cholu Su", "Person") >= 0.7
+
+
+def test_hangul_syllable_is_never_two_latin_words() -> None:
+    assert prepare_name("김정은", "person").syllables
+    assert not prepare_name("Kim Jong Un", "person").syllables
+    assert score("김정은", "KIM Yo Jong", "Person") < 0.5
+    assert score("김정은", "KIM Jong Un", "Person") >= 0.9

@@ -25,6 +25,14 @@ from screenwise.matching.features import (
         (["1942"], ["1984-01-08"], "dob_mismatch"),
         (["1975-02-01"], ["1967-10-17"], "dob_mismatch"),
         (["1950", "1984"], ["1984-01-08"], "dob_year"),
+        # A year given alone is often approximate: one year off is a near miss.
+        (["1974"], ["1973"], "dob_near"),
+        (["1974"], ["1975-06-30"], "dob_near"),
+        (["1974"], ["1972"], "dob_mismatch"),
+        # Day and month swapped (US against European order) is a near miss.
+        (["1987-06-02"], ["1987-02-06"], "dob_near"),
+        (["1987-05-05"], ["1987-05-05"], "dob_day"),
+        (["1987-06-02"], ["1987-03-06"], "dob_mismatch"),
     ],
 )
 def test_birth_dates(query: list[str], candidate: list[str], feature: str) -> None:

@@ -65,8 +65,7 @@ def _reference_merge(
                 (
                     r
                     for r in runs
-                    if not any(fits(p.form, strict=True) for p in side[i : i + r[0]])
-                    and fits(r[1])
+                    if not any(fits(p.form, strict=True) for p in side[i : i + r[0]]) and fits(r[1])
                 ),
                 None,
             )
