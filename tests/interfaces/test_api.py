@@ -603,3 +603,28 @@ def test_docs_page_needs_no_external_assets(client: TestClient) -> None:
     sources = re.findall(r'(?:src|href)="([^"]+)"', text)
     assert sources and all(not s.startswith(("http:", "https:", "//")) for s in sources)
     assert client.get("/redoc").status_code == 404
+
+
+def test_small_screening_runs_on_the_event_loop_and_large_in_a_thread() -> None:
+    import asyncio
+    import threading
+
+    from screenwise.api.app import INLINE_MAX_QUERIES, run_screening
+
+    async def where(queries: int) -> bool:
+        loop_thread = threading.get_ident()
+        return await run_screening(lambda: threading.get_ident() == loop_thread,
+                                   queries=queries)
+
+    assert asyncio.run(where(1)) is True
+    assert asyncio.run(where(INLINE_MAX_QUERIES)) is True
+    assert asyncio.run(where(INLINE_MAX_QUERIES + 1)) is False
+
+
+def test_request_ids_are_unique_and_a_sane_caller_id_is_kept(client: TestClient) -> None:
+    ids = {client.get("/healthz").headers["x-request-id"] for _ in range(20)}
+    assert len(ids) == 20
+    kept = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert kept.headers["x-request-id"] == "abc-123"
+    replaced = client.get("/healthz", headers={"X-Request-ID": "bad id!"})
+    assert replaced.headers["x-request-id"] != "bad id!"

@@ -341,7 +341,10 @@ def create_app(
             "password. Every error has the body "
             '`{"detail", "status", "type", "request_id", "errors"}`: 415 for a content type '
             "the route does not read, 400 for malformed JSON or a semantically invalid "
-            "request, 422 for body or parameter validation; `errors` names the fields."
+            "request, 422 for body or parameter validation; `errors` names the fields. "
+            "The per-key rate limit (429 with `Retry-After`) is kept by each worker "
+            "process: with N workers it applies per worker, so a client spreading its "
+            "requests over many connections can reach up to N times the configured rate."
         ),
         version=_version(),
         lifespan=lifespan,

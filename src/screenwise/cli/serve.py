@@ -63,6 +63,11 @@ def serve_command(app: AppContext, host: str, port: int, workers: int, access_lo
     /screen/text, /entities/{id}, /lists, /alerts, /review, /healthz, /readyz; the
     OpenAPI reference is at /docs and /openapi.json. List versions loaded while the
     server runs are picked up within seconds, without a restart.
+
+    With --workers N each worker process loads the lists and keeps its own rate-limit
+    buckets: SCREENWISE_RATE_LIMIT_PER_MINUTE applies per worker (a keep-alive client
+    stays on one worker; a client spread over many connections can reach N times it).
+    Put a hard global limit in the reverse proxy.
     """
     import uvicorn
 
