@@ -37,24 +37,30 @@ __all__ = ["LineClass", "classify_lines", "classify_text", "markup_ranges"]
 _FILE = "text_furniture.yml"
 
 _MARKUP = re.compile(
+    r"(?=[<&\]hw])(?:"  # every kind starts with one of these (a fast skip for the rest)
     r"<!--.*?-->"  # HTML comments
     r"|</?[A-Za-z][^<>]{0,2000}?/?>"  # HTML tags
     r"|&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"  # character references
     r"|\]\([^)\s]{0,2000}(?:\s+\"[^\"]*\")?\)"  # Markdown link targets
-    r"|\b(?:https?://|www\.)[^\s<>\"')\]]+",  # bare URLs
+    r"|\b(?:https?://|www\.)[^\s<>\"')\]]+)",  # bare URLs
     re.S,
 )
 #: Characters without which a line holds no markup (a fast pre-check for _MARKUP).
 _MARKUP_HINT = re.compile(r"[<&]|\]\(|https?:|www\.")
 _AD_PLACEHOLDER = re.compile(r"^\s*\[ad_\d+\]\s*$", re.I)
 _WORD = re.compile(r"[^\W_]+", re.U)
-_DATE_TOKENS = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
-    r"june|july|august|september|october|november|december|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|am|pm|ist|gmt|utc|est|edt|bst|cet|at|on|updated|"
-    r"published|posted|by)\b|\d+|@\w+",
-    re.I,
+#: Words of a date stamp or byline line besides numbers and handles.
+# fmt: off
+_DATE_WORDS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "am", "pm", "ist", "gmt", "utc", "est", "edt", "bst", "cet", "at", "on", "updated",
+    "published", "posted", "by",
 )
+# fmt: on
+_DATE_WORD_SET = frozenset(_DATE_WORDS)
+_DATE_TOKENS = re.compile(rf"\b(?:{'|'.join(_DATE_WORDS)})\b|\d+|@\w+", re.I)
 _SEPARATORS = re.compile(r"\s[|•·»]\s")
 _MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*):\s*(.*)$")
@@ -90,9 +96,42 @@ def _phrase_pattern(key: str) -> re.Pattern[str]:
 
 
 @cache
-def _first_words_pattern(key: str) -> re.Pattern[str]:
-    words = sorted({phrase.split()[0] for phrase in phrase_list(_FILE, key)})
-    return re.compile("|".join(re.escape(word) for word in words), re.I)
+def _first_words(key: str) -> tuple[str, ...]:
+    return tuple(sorted({phrase.split()[0] for phrase in phrase_list(_FILE, key)}))
+
+
+#: Characters that ``re.IGNORECASE`` matches to an ASCII letter but ``str.lower`` does not
+#: turn into it (every code point tried): dotted and dotless i, long s.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _fold(line: str) -> str:
+    """Lower-case ``line`` so that every case-insensitive match of an ASCII word is a substring."""
+    if line.isascii() or not ("\u0130" in line or "\u0131" in line or "\u017f" in line):
+        return line.lower()
+    return line.translate(_FOLD).lower()
+
+
+def _may_contain(folded: str, key: str) -> bool:
+    """Cheap pre-check: the folded line holds the first word of some phrase of ``key``.
+
+    Phrases are matched by regular expressions (:func:`_phrase_pattern`); a line without
+    any first word cannot match, so most lines skip the expression.
+    """
+    return any(word in folded for word in _first_words(key))
+
+
+def _may_be_stamp(stripped: str, words: list[str]) -> bool:
+    """Cheap pre-check of the date-stamp rule of :func:`_line_reason` (never a false no).
+
+    Without a handle (``@``), a word of letters that is not a date word survives the
+    removal of date tokens whole; the rule needs at most one survivor, fewer than half
+    the words.
+    """
+    if "@" in stripped:
+        return True
+    survivors = sum(1 for word in words if word.isalpha() and _fold(word) not in _DATE_WORD_SET)
+    return survivors <= 1 and survivors < len(words) / 2
 
 
 def _visible(line: str) -> str:
@@ -153,24 +192,32 @@ def _long_line_reason(visible: str, raw: str) -> str:
     return ""
 
 
-def _line_reason(visible: str, raw: str, words: list[str]) -> str:
-    """Return why a whole line is furniture, or "" when it is body (``words``: its words)."""
+def _line_reason(visible: str, raw: str, words: list[str], folded: str) -> str:
+    """Return why a whole line is furniture, or "" when it is body.
+
+    ``words``: the words of ``visible``; ``folded``: ``raw`` through :func:`_fold`.
+    """
     stripped = visible.strip()
     if _AD_PLACEHOLDER.match(raw):
         return "ad placeholder"
     if not words:
         return "markup" if raw.strip() else ""
-    if len(words) <= 12 and _phrase_pattern("LINE_PHRASES").search(stripped):
+    if (
+        len(words) <= 12
+        and _may_contain(folded, "LINE_PHRASES")
+        and _phrase_pattern("LINE_PHRASES").search(stripped)
+    ):
         return "share/follow/navigation"
-    if 2 <= len(words) <= 25:
+    if 2 <= len(words) <= 25 and _may_be_stamp(stripped, words):
         leftover = _WORD.findall(_DATE_TOKENS.sub(" ", stripped))
         if len(leftover) <= 1 and len(leftover) < len(words) / 2:
             return "date stamp or byline"
-    if len(_SEPARATORS.findall(f" {stripped} ")) >= 3 or (
-        stripped.startswith("|") and len(words) <= 12
-    ):
+    if (
+        ("|" in stripped or "•" in stripped or "·" in stripped or "»" in stripped)
+        and len(_SEPARATORS.findall(f" {stripped} ")) >= 3
+    ) or (stripped.startswith("|") and len(words) <= 12):
         return "ticker or menu"
-    links = _MD_LINK.findall(raw)
+    links = _MD_LINK.findall(raw) if "](" in raw else None
     if links:
         outside = _WORD.findall(_visible(_MD_LINK.sub(" ", raw)))
         if len(outside) <= 1:
@@ -203,7 +250,6 @@ def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
         lines.append(LineClass(cursor, fm_end, "boilerplate", "front matter"))
     appeal = _phrase_pattern("APPEAL_HEADINGS")
     credit = _phrase_pattern("CREDIT_PREFIXES")
-    credit_words = _first_words_pattern("CREDIT_PREFIXES")  # a cheap test first
     in_appeal = False
     half = len(text) // 2
     pos = fm_end
@@ -216,20 +262,28 @@ def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
             lines.append(LineClass(start, end, "boilerplate", "appeal"))
             continue
         visible = _visible(raw) if _MARKUP_HINT.search(raw) else raw
+        # Phrases are looked for only in lines that hold a first word of one (a substring
+        # of the folded raw line: markup blanking never joins letters).
+        folded = _fold(raw)
         if len(visible.split()) > _LONG_LINE:
             # A paragraph: only tickers, link lists and credits can make it furniture.
             reason = _long_line_reason(visible, raw)
         else:
             words = _WORD.findall(visible)
-            if start >= half and len(words) <= 40 and appeal.search(visible):
+            if (
+                start >= half
+                and len(words) <= 40
+                and _may_contain(folded, "APPEAL_HEADINGS")
+                and appeal.search(visible)
+            ):
                 in_appeal = True
                 lines.append(LineClass(start, end, "boilerplate", "appeal"))
                 continue
-            reason = _line_reason(visible, raw, words)
+            reason = _line_reason(visible, raw, words, folded)
         if reason:
             lines.append(LineClass(start, end, "boilerplate", reason))
             continue
-        credit_match = credit.search(raw) if credit_words.search(raw) else None
+        credit_match = credit.search(raw) if _may_contain(folded, "CREDIT_PREFIXES") else None
         if credit_match:
             if credit_match.start() > 0:
                 lines.append(LineClass(start, start + credit_match.start(), "body"))

@@ -761,6 +761,8 @@ class _Scan:
         named = [word in name_tokens for word in norm]
         for k in [k for k, flag in enumerate(possessive) if flag]:
             named[k] = named[k] or t.core[k] in name_tokens
+        # Glued comparison where the word or one of the next two is an Arabic article.
+        triggered = [word in triggers for word in norm]
         starts: list[int] = []
         previous = -1
         for k in self.caps:
@@ -781,13 +783,11 @@ class _Scan:
             if norm[i] in lengths or possessive[i]:
                 found = self.exact_at(i)
             if found is None and cap[i]:
-                if (any(named[i : i + 4]) and (rare[i] or any(rare[i + 1 : i + 4]))) or (
+                if (True in named[i : i + 4] and (rare[i] or True in rare[i + 1 : i + 4])) or (
                     rare[i] and len(t.core[i]) >= 8
                 ):
                     found = self.fuzzy_at(i)
-                if found is None and (
-                    norm[i] in triggers or any(w in triggers for w in norm[i + 1 : i + 3])
-                ):
+                if found is None and True in triggered[i : i + 3]:
                     found = self.glued_at(i)
             if (
                 found is None
@@ -974,14 +974,24 @@ class _Scan:
                     id_lists.append(ids)
         extra: list[Found] = []
         resume = 0
+        # Each kind of reference is looked for only at a word that can start one (most
+        # capitalised words start none): a defined short form, a referring word, a
+        # listed surname.
+        defined_first = self.defined_first
+        surnames = self.index.surnames
+        norm = t.norm
+        core = t.core
         for i in self.caps:
             if i < resume or covered[i]:
                 continue
-            reference = (
-                self._defined_at(i, defined)
-                or self._reference_at(i, refs)
-                or self._title_surname_at(i)
-            )
+            word = core[i]
+            reference = None
+            if defined_first and (norm[i] in defined_first or word in defined_first):
+                reference = self._defined_at(i, defined)
+            if reference is None and word in refs:
+                reference = self._reference_at(i, refs)
+            if reference is None and word in surnames:
+                reference = self._title_surname_at(i)
             if reference is not None:
                 extra.append(reference)
                 resume = reference.last

@@ -344,5 +344,6 @@ def _summarise(span_groups: list[tuple[str, list[str]]], index: PhraseIndex) -> 
                 match=True,
             )
         )
-    parties.sort(key=lambda p: (-p.count, p.caption))
+    # Entity ids break ties: parties of one caption (two ministries) keep a stable order.
+    parties.sort(key=lambda p: (-p.count, p.caption, p.entity_ids))
     return parties
