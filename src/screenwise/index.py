@@ -173,6 +173,9 @@ class CandidateIndex:
         self._years: dict[int, IntArray] = state["years"]
         self.size = max(1, len(self._owner))
         self._max_df = max(50, int(self.size * MAX_DF_SHARE))
+        #: List code of each name (derived; not part of the saved state).
+        self._name_list = self._entity_list[self._owner]
+        self._list_codes = {lid: i for i, lid in enumerate(prepared.list_ids)}
 
     @staticmethod
     def _build(prepared: PreparedEntities) -> dict[str, Any]:
@@ -327,8 +330,12 @@ class CandidateIndex:
             names = np.flatnonzero(scores)
             name_scores = scores[names]
         if lists is not None:
-            codes = [i for i, lid in enumerate(self.prepared.list_ids) if lid in set(lists)]
-            keep = np.isin(self._entity_list[self._owner[names]], codes)
+            allowed = np.zeros(len(self._list_codes) + 1, dtype=bool)
+            for lid in lists:
+                code = self._list_codes.get(lid)
+                if code is not None:
+                    allowed[code] = True
+            keep = allowed[self._name_list[names]]
             names, name_scores = names[keep], name_scores[keep]
         if not len(names):
             return _EMPTY
