@@ -13,7 +13,9 @@ threshold.
 
 Weak aliases (OFAC weak AKAs, low-quality aliases) are compared too, but the name
 probability they give is capped at :data:`WEAK_ALIAS_CAP`, so only an agreeing qualifier
-(birth date, identifier) can lift them to an alert.
+(birth date, identifier) can lift them to an alert; a person name of a single part on
+either side (a lone surname, a one-word alias) is capped at :data:`ONE_PART_CAP` for the
+same reason.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ __all__ = [
     "CALIBRATION_PATH",
     "NAME_CURVE",
     "NAME_SLOPE_LOW",
+    "ONE_PART_CAP",
     "WEAK_ALIAS_CAP",
     "CandidateEntity",
     "PreparedQuery",
@@ -71,6 +74,13 @@ NAME_CURVE: tuple[float, float] = (_CURVE[0], _CURVE[1])
 NAME_SLOPE_LOW: float = _CURVE[2]
 #: Highest name probability a weak alias can give on its own.
 WEAK_ALIAS_CAP = 0.5
+#: Highest name probability of a person match that rests on one name part: a lone
+#: surname against a full name (``Kim`` / ``KIM, Kyu``), two names of which only one part
+#: agrees, or a listed one-word alias (``Kaida``). Many people bear one name part, so only
+#: an agreeing birth date or identifier lifts such a match to an alert.
+ONE_PART_CAP = 0.6
+#: Name properties of a listed entity's primary name (the others are aliases).
+_PRIMARY_NAME_PROPS = frozenset({"name"})
 _LOGIT_07 = math.log(0.7 / 0.3)
 
 
@@ -221,6 +231,7 @@ def _best_name(
     """Return (name probability, comparison, query name, listed name, property)."""
     best: tuple[float, float, NameComparison, str, str, str] | None = None
     q_names = query.prepared(candidate.kind)
+    candidate_person = candidate.kind == "person"
     for prop, listed, c_prep in candidate.names:
         weak = prop not in STRONG_NAME_PROPS
         for q_name, q_prep in q_names:
@@ -230,6 +241,10 @@ def _best_name(
             prob = name_probability(comp.similarity)
             if weak:
                 prob = min(prob, WEAK_ALIAS_CAP)
+            elif candidate_person and (
+                comp.lone or (c_prep.significant < 2 and prop not in _PRIMARY_NAME_PROPS)
+            ):
+                prob = min(prob, ONE_PART_CAP)
             key = (prob, comp.similarity)
             if best is None or key > (best[0], best[1]):
                 best = (prob, comp.similarity, comp, q_name, listed, prop)

@@ -165,6 +165,30 @@ def _is_abbreviation(short: str, long: str) -> bool:
     return True
 
 
+#: Masculine endings of East Slavic surnames whose feminine form adds ``-a``
+#: (``Ivanov``/``Ivanova``, ``Putin``/``Putina``). Source: Russian naming law, BGN/PCGN 1947.
+_SLAVIC_MASCULINE = ("ov", "ev", "in", "yn")
+
+
+def _gendered_forms(a: str, b: str) -> bool:
+    """True when two name parts are the masculine and feminine forms of one name.
+
+    ``Mario``/``Maria``, ``Julio``/``Julia`` (final ``o``/``a``) and ``Ivanov``/
+    ``Ivanova`` (an East Slavic surname and its feminine form) name two people, a man and a
+    woman (often relatives), not one person written two ways.
+    """
+    if len(a) == len(b):
+        return len(a) >= 4 and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"a", "o"}
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return (
+        len(long) == len(short) + 1
+        and long[-1] == "a"
+        and long.startswith(short)
+        and short.endswith(_SLAVIC_MASCULINE)
+        and len(short) >= 5
+    )
+
+
 @lru_cache(maxsize=500_000)
 def compare_parts(
     a: Part,
@@ -202,7 +226,10 @@ def compare_parts(
         translation group, same consonant skeleton or loose key across scripts),
         ``phonetic`` (same phonetic key), ``fuzzy`` (optimal-string-alignment distance
         within a length-dependent budget: 0 edits up to 3 letters, 1 up to 6, 2 up to
-        10, else 3; an abbreviation also counts as fuzzy) or ``initial``.
+        10, else 3; an abbreviation also counts as fuzzy) or ``initial``. In person
+        names, parts up to four letters whose first letters differ get no fuzzy match
+        (``Jong``/``Tong``), and within one script the masculine and feminine forms of
+        one name (``Mario``/``Maria``, ``Ivanov``/``Ivanova``) do not match at all.
     """
     fa, fb = a.form, b.form
     if fa == fb:
@@ -225,6 +252,8 @@ def compare_parts(
             stem_sim, stem_how = compare_parts(stem_a, stem_b, abjad, cross=cross)
             if stem_how is not None:
                 return stem_sim * 0.95, "transliterated" if stem_how == "exact" else stem_how
+    if not (org or cross) and _gendered_forms(fa, fb):
+        return 0.0, None
     if (
         org
         and not (abjad or lossy or cross)
@@ -486,6 +515,8 @@ class NameComparison:
         matched: number of aligned parts that are not particles.
         contradicting: number of contradicting part pairs.
         exact: True when every part matched exactly and nothing is left over.
+        lone: True when a single part aligned and a name part (not a particle) is left
+            over on either side: the match rests on one name part.
     """
 
     similarity: float
@@ -493,6 +524,7 @@ class NameComparison:
     matched: int
     contradicting: int
     exact: bool
+    lone: bool = False
 
     @property
     def parts(self) -> list[NamePartMatch]:
@@ -667,10 +699,15 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         if j not in contra_c:
             explained.append((None, c_parts[j].form, "missing", 0.0))
     exact = not left_q and not left_c and all(how == "exact" for _, _, how in aligned.values())
+    lone = matched == 1 and (
+        any(q_parts[i].kind != "particle" for i in left_q)
+        or any(c_parts[j].kind != "particle" for j in left_c)
+    )
     return NameComparison(
         similarity=min(1.0, similarity),
         alignment=tuple(explained),
         matched=matched,
         contradicting=n_contra,
         exact=exact,
+        lone=lone,
     )

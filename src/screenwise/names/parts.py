@@ -133,6 +133,7 @@ class PreparedName:
             conventions (:data:`screenwise.names.scripts.LOSSY_SCRIPTS`).
         syllables: True when every part is one Hangul syllable (a Korean personal name
             written in Hangul): a part then never stands for two words of a Latin name.
+        significant: number of parts that are not particles (``al``, ``bin``, ``van``).
     """
 
     original: str
@@ -145,6 +146,7 @@ class PreparedName:
     abjad: bool
     lossy: bool = False
     syllables: bool = False
+    significant: int = 0
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -633,6 +635,7 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
         lossy=script in LOSSY_SCRIPTS,
         syllables=script == "Hangul"
         and len(parts) == sum(1 for char in text if "\uac00" <= char <= "\ud7a3"),
+        significant=sum(1 for p in parts if p.kind != "particle"),
     )
 
 

@@ -175,3 +175,55 @@ def test_hangul_syllable_is_never_two_latin_words() -> None:
     assert not prepare_name("Kim Jong Un", "person").syllables
     assert score("김정은", "KIM Yo Jong", "Person") < 0.5
     assert score("김정은", "KIM Jong Un", "Person") >= 0.9
+
+
+def test_masculine_and_feminine_forms_are_two_people() -> None:
+    assert score("Maria Garcia", "Mario GAXIOLA GARCIA", "Person") < 0.5
+    assert score("Julio Moreno", "Julia Moreno", "Person") < 0.5
+    assert score("Sergei Ivanov", "Svetlana IVANOVA", "Person") < 0.5
+    assert score("Ivan Sergeyevich Ivanov", "IVANOVA, Ivan Sergeyevich", "Person") < 0.7
+    # A spelling variant of the same form still matches.
+    assert score("Maria Moreno", "Mariya Moreno", "Person") >= 0.9
+
+
+def test_a_match_resting_on_one_name_part_needs_a_qualifier() -> None:
+    # A lone surname against a full name.
+    assert score("Kim", "KIM, Kyu", "Person") < 0.7
+    assert score("Petrenko", "PETRENKO, Oleh", "Person") < 0.7
+    # One name of one part against the same one-part name is a full match.
+    assert score("Hannibal", "Hannibal", "Person") >= 0.9
+    assert score("AlisherUsmanov", "Alisher Usmanov", "Person") >= 0.9
+
+
+def test_one_part_alias_of_a_listed_person_needs_a_qualifier() -> None:
+    from screenwise.matching.algorithm import (
+        ONE_PART_CAP,
+        CandidateEntity,
+        PreparedQuery,
+        score_candidate,
+    )
+    from screenwise.results import Query
+
+    def listed(dates: tuple[str, ...]) -> CandidateEntity:
+        names = [("name", "Omar Abdel Rahman"), ("alias", "Kaida")]
+        return CandidateEntity(
+            entity_id="x-1",
+            list_id="x",
+            schema="Person",
+            caption="Omar Abdel Rahman",
+            names=tuple((prop, v, p) for prop, v in names for p in prepare_names(v, "person")),
+            birth_dates=dates,
+            countries=(),
+            identifiers={},
+            programs=(),
+        )
+
+    def query(dates: list[str]) -> PreparedQuery:
+        props = {"name": ["AL QAEDA"], "birthDate": dates}
+        return PreparedQuery.from_query(Query(schema="LegalEntity", properties=props))
+
+    alone = score_candidate(query([]), listed(("1938-05-03",)))
+    assert alone.name_probability <= ONE_PART_CAP
+    assert alone.score < 0.7
+    confirmed = score_candidate(query(["1938-05-03"]), listed(("1938-05-03",)))
+    assert confirmed.score >= 0.7
