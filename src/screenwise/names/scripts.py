@@ -51,6 +51,7 @@ __all__ = [
     "LOSSY_SCRIPTS",
     "detect_script",
     "romanize_hangul",
+    "romanize_korean_cyrillic",
     "transliterate",
 ]
 
@@ -209,6 +210,98 @@ def romanize_hangul(text: str) -> str:
     return " ".join(" ".join(words).split())
 
 
+# --- Korean names written in Cyrillic ----------------------------------------------------
+
+# Cyrillic spellings of Korean sounds, longest first, mapped to the McCune-Reischauer
+# values the lists use (``ч`` is the plain ``j`` of ``Jong``, ``чх`` the aspirated ``ch``;
+# ``ы`` is ``ŭ``, written ``u`` as in ``Un``; a final ``р``/``ль`` is ``l``). Source:
+# A. A. Kholodovich / L. R. Kontsevich, Russian practical transcription of Korean (1946,
+# 2002), and the older Soviet usage (``Ким Чен Ын``, ``Ким Ир Сен``) in which ``е`` after a
+# palatal writes ``ŏ``.
+_KOREAN_CYRILLIC: tuple[tuple[str, str], ...] = (
+    ("чх", "ch"), ("кх", "kh"), ("тх", "th"), ("пх", "ph"), ("чж", "j"), ("дж", "j"),
+    ("ый", "ui"), ("ве", "oe"), ("вэ", "oe"), ("во", "wo"), ("ва", "wa"), ("ви", "wi"),
+    ("ё", "yo"), ("ю", "yu"), ("я", "ya"), ("ы", "u"), ("э", "ae"), ("ц", "ch"),
+    ("ч", "j"), ("ж", "j"), ("з", "j"), ("ш", "s"), ("щ", "s"), ("й", "i"), ("ь", ""),
+    ("а", "a"), ("б", "p"), ("в", "w"), ("г", "k"), ("д", "t"), ("и", "i"), ("к", "k"),
+    ("л", "r"), ("м", "m"), ("н", "n"), ("о", "o"), ("п", "p"), ("р", "r"), ("с", "s"),
+    ("т", "t"), ("у", "u"), ("ф", "p"), ("х", "h"), ("е", "e"),
+)  # fmt: skip
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
+#: Letters of a Korean syllable written in Cyrillic (``Чхве``, ``Чжун``).
+_KOREAN_SYLLABLE_LETTERS = 4
+
+
+@lru_cache(maxsize=1)
+def _korean_cyrillic_surnames() -> dict[str, str]:
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("screenwise").joinpath("data/names.yml").read_text("utf-8")
+    table = yaml.safe_load(text)["KOREAN_CYRILLIC_SURNAMES"]
+    return {str(k): str(v) for k, v in table.items()}
+
+
+def _is_korean_cyrillic(text: str) -> bool:
+    """True when a Cyrillic name reads as a Korean name.
+
+    Two to four words of at most four letters (soft sign not counted), the first or the
+    last a Korean family name (``data/names.yml::KOREAN_CYRILLIC_SURNAMES``), and no
+    letters of another script.
+    """
+    words = _CYRILLIC_WORD.findall(text)
+    if not 2 <= len(words) <= 4 or any(
+        len(w.replace("ь", "")) > _KOREAN_SYLLABLE_LETTERS for w in words
+    ):
+        return False
+    if len("".join(words)) < len(re.sub(r"[\W\d_]+", "", text)):
+        return False  # letters of another script
+    surnames = _korean_cyrillic_surnames()
+    return words[0] in surnames or words[-1] in surnames
+
+
+def _romanize_korean_syllable(word: str) -> str:
+    """Romanise one Korean syllable written in Cyrillic (lower case)."""
+    tail = ""
+    stem = word.removesuffix("ь")
+    if len(stem) > 1 and stem[-1] in "лр":
+        word, tail = stem[:-1], "l"
+    # ``е`` after a palatal writes ``ŏ`` (``Чен`` = Jong, ``Сен`` = Song), at the start of
+    # a syllable ``yŏ`` (``Ен`` = Yong).
+    word = re.sub("(?<=[чжшсц])е", "о", word)
+    word = re.sub("^е", "ё", word)
+    out = word
+    for cyrillic, latin in _KOREAN_CYRILLIC:
+        if cyrillic in out:
+            out = out.replace(cyrillic, latin)
+    if not tail and out.endswith("on"):
+        out += "g"  # ``-он``/``-ён`` is ``-ong``/``-yong`` in the lists (``Pong``, ``Ryong``)
+    return out + tail
+
+
+def romanize_korean_cyrillic(text: str) -> str:
+    """Romanise a Korean name written in Cyrillic the way the lists write DPRK names.
+
+    ``ким чен ын -> kim jong un``, ``ким ир сен -> kim il song``, ``чвэ рён хэ -> choe
+    ryong hae``: family names from ``data/names.yml::KOREAN_CYRILLIC_SURNAMES``, the other
+    syllables through the Kontsevich correspondences (module source list).
+
+    Args:
+        text: a case-folded Cyrillic name (see :func:`transliterate`).
+
+    Returns:
+        Lower-case ASCII syllables separated as in the input; never raises.
+    """
+    surnames = _korean_cyrillic_surnames()
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return surnames.get(word) or _romanize_korean_syllable(word)
+
+    return _CYRILLIC_WORD.sub(replace, text)
+
+
 # --- ICU transliterators ---------------------------------------------------------------
 
 _TRANSLITERATORS: dict[str, icu.Transliterator] = {}
@@ -344,6 +437,8 @@ def transliterate(text: str) -> str:
         for native, latin in _MYANMAR_SH:
             folded = folded.replace(native, latin)
         text = _icu("Myanmar-Latin").transliterate(folded)
+    elif script == "Cyrillic" and _is_korean_cyrillic(text):
+        text = romanize_korean_cyrillic(text)
     else:
         text = maybe_ascii(text)
     text = _MODIFIER_LETTERS.sub("", text)

@@ -227,3 +227,8 @@ def test_one_part_alias_of_a_listed_person_needs_a_qualifier() -> None:
     assert alone.score < 0.7
     confirmed = score_candidate(query(["1938-05-03"]), listed(("1938-05-03",)))
     assert confirmed.score >= 0.7
+
+
+def test_korean_names_in_russian_spelling_match_the_listed_romanisation() -> None:
+    assert score("Ким Чен Ын", "KIM Jong Un", "Person") >= 0.9
+    assert score("Ким Чен Ын", "KIM Yo Jong", "Person") < 0.5

@@ -78,3 +78,16 @@ def test_index_side_and_query_side_agree(text: str, kind: str) -> None:
     b = prepare_name(str(text), kind)  # type: ignore[arg-type]
     assert a.normalized == b.normalized
     assert all(p.form.isascii() and p.form for p in a.parts)
+
+
+def test_korean_names_written_in_cyrillic_romanise_as_the_lists_write_them() -> None:
+    # Russian spellings of DPRK names: ч is the plain j, ы is u, е after a palatal is o,
+    # a final -он is -ong, a final р/ль is l.
+    assert normalize_name("Ким Чен Ын") == "kim jong un"
+    assert normalize_name("Ким Ир Сен") == "kim il song"
+    assert normalize_name("Пак Пон Чжу") == "pak pong ju"
+    assert normalize_name("Ри Пхён Чхоль") == "ri phyong chol"
+    assert normalize_name("Ким Ен Нам") == "kim yong nam"
+    # Russian names and long words keep the ordinary transliteration.
+    assert normalize_name("Владимир Путин") == "vladimir putin"
+    assert normalize_name("Ким Константин") == "kim konstantin"
