@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -121,7 +122,7 @@ def glued_keys(name: PreparedName, known: Callable[[str], bool]) -> set[str]:
         Keys prefixed by kind, e.g. ``{"tgazprombank", "sm$"}``; empty for one-part names.
     """
     keys: set[str] = set()
-    for left, right in zip(name.parts, name.parts[1:], strict=False):
+    for left, right in pairwise(name.parts):
         if left.kind == "numeric" or right.kind == "numeric":
             continue
         glued = make_part(left.form + right.form)
