@@ -678,18 +678,29 @@ class _Scan:
         index = self.index
         name_tokens = index.name_tokens
         # One token of a listed name may differ: another token must be a listed one.
-        window = range(i, min(i + 4, self.n))
-        has_anchor = any(t.norm[k] in name_tokens or t.core[k] in name_tokens for k in window)
+        has_anchor = not name_tokens.isdisjoint(t.norm[i : i + 4]) or not (
+            name_tokens.isdisjoint(t.core[i : i + 4])
+        )
+        # Names run over capitalised words and function words, within one run (no break):
+        # the window ends before the first other word.
+        stop = min(i + 4, self.n, self.run_end[i] + 1)
+        for k in range(i + 1, stop):
+            if not t.cap[k] and not is_stopword(t.norm[k]):
+                stop = k
+                break
         for length in (4, 3, 2) if has_anchor else ():
             b = i + length
-            if b > self.n or not self.gap_ok(i, b):
+            if b > stop:
                 continue
             words = [*t.norm[i : b - 1], t.core[b - 1]]
             if t.possessive[i]:
                 words[0] = t.core[i]
-            if not all(t.cap[k] or is_stopword(t.norm[k]) for k in range(i, b)):
+            # A wildcard key's other tokens are tokens of listed names: only a position
+            # whose other words are all listed name tokens can have entries.
+            unlisted = [k for k, w in enumerate(words) if w not in name_tokens]
+            if len(unlisted) > 1:
                 continue
-            for k in range(length):
+            for k in unlisted or range(length):
                 entries = index.wildcards.get(wildcard_key(words, k))
                 if not entries:
                     continue
