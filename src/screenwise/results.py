@@ -131,7 +131,8 @@ class Query(BaseModel):
 
     Raises:
         QueryError: naming the field (``schema``, ``properties.birthDate``...) and the
-            value at fault, when the schema, a date or a country is not valid.
+            value at fault, when the schema, a date or a country is not valid, or when no
+            name has a letter or digit (a name of punctuation only).
     """
 
     model_config = ConfigDict(populate_by_name=True)
@@ -159,6 +160,13 @@ class Query(BaseModel):
             if kind is None:
                 continue
             self.properties[prop] = [_clean_value(prop, kind, value) for value in values]
+        given = self.names
+        if given and not any(ch.isalnum() for name in given for ch in name):
+            # Nothing a name can be compared by: an error, never a clean "no hits".
+            raise QueryError(
+                f"properties.name: {given[0]!r} has no letters or digits to screen",
+                field="properties.name",
+            )
         return self
 
     @property

@@ -30,6 +30,7 @@ import math
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,7 @@ from screenwise.matching.features import (
     compare_identifiers,
     compare_schemata,
 )
-from screenwise.names.parts import name_kind, prepare_names
+from screenwise.names.parts import NameKind, name_kind, prepare_names
 from screenwise.prepared import PreparedEntities
 from screenwise.results import (
     Explanation,
@@ -71,7 +72,7 @@ if TYPE_CHECKING:
     from screenwise.sources.base import ParsedList
     from screenwise.store.versions import ListStore
 
-__all__ = ["CANDIDATE_LIMIT", "Screener", "compare_names", "read_queries"]
+__all__ = ["CANDIDATE_LIMIT", "Screener", "SkippedRecord", "compare_names", "read_queries"]
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ _MAX_NAME_PROB = min(name_probability(1.0), 1.0 - 1e-6)
 #: log-odds of the highest name probability (two identical names).
 _MAX_NAME_LOGIT = math.log(_MAX_NAME_PROB / (1.0 - _MAX_NAME_PROB))
 _SCHEMA_WEIGHTS: dict[tuple[str, str], float] = {}
+#: Name kinds a query may be prepared with (a typed query uses its own for both).
+_NAME_KINDS: tuple[NameKind, ...] = ("person", "org")
 
 
 def _default_settings() -> Settings:
@@ -392,6 +395,12 @@ class Screener:
         if not query.names:
             raise QueryError("query has no name (property 'name')")
         prepared = PreparedQuery.from_query(query)
+        if not any(p.parts for kind in _NAME_KINDS for _, p in prepared.prepared(kind)):
+            raise QueryError(
+                f"nothing to screen in name {', '.join(map(repr, query.names))}: no letters "
+                "or digits beyond punctuation, titles and legal forms",
+                field="name",
+            )
         wanted = lists if lists is not None else query.lists
         return prepared, self._index.retrieve(prepared, limit=limit, lists=wanted)
 
@@ -534,6 +543,7 @@ class Screener:
         threshold: float | None = None,
         limit: int | None = None,
         processes: int | None = None,
+        on_error: Callable[[Query, QueryError], None] | None = None,
     ) -> Iterator[ScreeningResult]:
         """Screen many queries, in parallel across cores; results keep the query order.
 
@@ -542,23 +552,41 @@ class Screener:
             threshold: see :meth:`screen`.
             limit: see :meth:`screen`.
             processes: worker processes (default: CPU count; 1 = in this process).
+            on_error: called with a query that cannot be screened (a name with nothing to
+                compare) and its error; that query yields no result and the rest go on.
 
         Yields:
-            One :class:`ScreeningResult` per query, in input order.
+            One :class:`ScreeningResult` per screened query, in input order.
+
+        Raises:
+            QueryError: a query cannot be screened and ``on_error`` is None.
         """
         processes = processes or os.cpu_count() or 1
         if processes <= 1:
-            for query in queries:
-                yield self.screen(query, threshold=threshold, limit=limit)
-            return
-        import multiprocessing
+            outcomes: Iterable[tuple[Query, ScreeningResult | QueryError]] = (
+                (q, _screen_one(self, q, threshold, limit)) for q in queries
+            )
+        else:
+            import multiprocessing
 
-        global _WORKER
-        _WORKER = self
-        ctx = multiprocessing.get_context("fork")
-        args = ((q, threshold, limit) for q in queries)
-        with ctx.Pool(processes) as pool:
-            yield from pool.imap(_screen_worker, args, chunksize=16)
+            global _WORKER
+            _WORKER = self
+            ctx = multiprocessing.get_context("fork")
+            pool = ctx.Pool(processes)
+            listed = list(queries)
+            args = ((q, threshold, limit) for q in listed)
+            outcomes = zip(listed, pool.imap(_screen_worker, args, chunksize=16), strict=True)
+        try:
+            for query, outcome in outcomes:
+                if isinstance(outcome, QueryError):
+                    if on_error is None:
+                        raise outcome
+                    on_error(query, outcome)
+                else:
+                    yield outcome
+        finally:
+            if processes > 1:
+                pool.terminate()
 
     def score_entity(
         self, query: Query, entity: ValueEntity, *, threshold: float | None = None
@@ -630,10 +658,21 @@ class Screener:
 _WORKER: Screener | None = None
 
 
-def _screen_worker(args: tuple[Query, float | None, int | None]) -> ScreeningResult:
+def _screen_one(
+    screener: Screener, query: Query, threshold: float | None, limit: int | None
+) -> ScreeningResult | QueryError:
+    try:
+        return screener.screen(query, threshold=threshold, limit=limit)
+    except QueryError as exc:
+        return exc
+
+
+def _screen_worker(
+    args: tuple[Query, float | None, int | None],
+) -> ScreeningResult | QueryError:
     query, threshold, limit = args
     assert _WORKER is not None
-    return _WORKER.screen(query, threshold=threshold, limit=limit)
+    return _screen_one(_WORKER, query, threshold, limit)
 
 
 def compare_names(
@@ -687,17 +726,37 @@ _COLUMN_PROPS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedRecord:
+    """A customer-file record that was not screened, and why.
+
+    Attributes:
+        query_id: the record's id, else ``line <n>``.
+        line: its line (CSV: physical line where it ends; JSON lines: line; Parquet: row).
+        reason: why it was skipped, naming the field.
+    """
+
+    query_id: str
+    line: int
+    reason: str
+
+
+def _record_id(row: Mapping[str, Any], columns: Mapping[str, str], line: int) -> str:
+    given = row.get(columns.get("id", "id"))
+    return str(given) if given not in (None, "") else str(line)
+
+
 def _row_query(
     row: Mapping[str, Any], columns: Mapping[str, str], line: int, path: Path
-) -> Query | None:
-    """Build a query from one flat record (CSV row, Parquet row, flat JSON object)."""
+) -> Query | str:
+    """Build a query from one record (flat or FtM-shaped); a string says why it cannot be."""
     if "properties" in row:
         try:
             query = Query.model_validate(row)
         except QueryError as exc:
-            raise QueryError(f"{path} line {line}: {exc}", field=exc.field) from None
+            return f"not a valid query: {exc}"
         except ValueError as exc:
-            raise QueryError(f"{path} line {line}: not a query ({exc})") from None
+            return f"not a query ({exc})"
         if query.id is None:
             query.id = str(line)
         return query
@@ -721,19 +780,42 @@ def _row_query(
                     "%s line %d column %s: %s; screened without it", path, line, column, exc
                 )
     if not props.get("name"):
-        # Nothing to screen in this record; the rest of the file still is.
-        log.warning("%s line %d: column %r is empty; record skipped", path, line, columns["name"])
-        return None
-    schema = str(row.get(columns.get("schema", "schema")) or "LegalEntity")
-    query_id = row.get(columns.get("id", "id"))
-    return Query(
-        id=str(query_id) if query_id not in (None, "") else str(line),
-        schema=schema,
-        properties=props,
+        return f"column {columns['name']!r} is empty"
+    try:
+        return Query(
+            id=_record_id(row, columns, line),
+            schema=str(row.get(columns.get("schema", "schema")) or "LegalEntity"),
+            properties=props,
+        )
+    except QueryError as exc:
+        return f"not a valid query: {exc}"
+
+
+def _decode_error(path: Path, codec: str, encoding: str, exc: UnicodeDecodeError) -> str:
+    """Say where a file stops being ``encoding`` text (line and byte offset)."""
+    raw = path.read_bytes()
+    try:
+        raw.decode(codec)
+    except UnicodeDecodeError as whole:
+        exc = whole
+        line = raw.count(b"\n", 0, whole.start) + 1
+        where = f"line {line} (byte offset {whole.start})"
+    else:  # pragma: no cover - the streaming decoder failed, the whole file did not
+        where = "(position unknown)"
+    return (
+        f"{path} {where}: byte 0x{exc.object[exc.start]:02x} is not valid {encoding} text; "
+        "give the file's encoding (screen-file --encoding latin-1, cp1252...) or convert "
+        "it to UTF-8"
     )
 
 
-def read_queries(path: Path, *, columns: Mapping[str, str] | None = None) -> Iterator[Query]:
+def read_queries(
+    path: Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    encoding: str = "utf-8",
+    on_skip: Callable[[SkippedRecord], None] | None = None,
+) -> Iterator[Query]:
     """Read screening queries from a customer file.
 
     Formats by extension: ``.csv`` (header row), ``.jsonl``/``.ndjson`` (flat objects or
@@ -742,22 +824,28 @@ def read_queries(path: Path, *, columns: Mapping[str, str] | None = None) -> Ite
     ``name``, ``alias``, ``birth_date``, ``country``, ``nationality``, ``passport``,
     ``id_number``, ``imo``, ``schema``, ``id``; ``columns`` renames them
     (``{"name": "full_name"}``). Several values in one cell are separated by ``;``. A
-    record without an id gets its line (row) number.
+    record without an id gets its line number (CSV: the physical line where it ends).
+
+    One bad record never stops the file: a record without a name, a line that is not
+    JSON or a JSON record that is not a valid query is skipped with a warning naming the
+    file and line, and reported to ``on_skip``; a bad birth date or country is dropped
+    from its record, which is still screened.
 
     Args:
         path: the file.
         columns: query field -> column name in the file.
+        encoding: text encoding of CSV and JSON lines files (default UTF-8; a byte-order
+            mark is skipped).
+        on_skip: called with a :class:`SkippedRecord` for every record not screened.
 
     Yields:
-        One :class:`screenwise.results.Query` per record.
+        One :class:`screenwise.results.Query` per screenable record.
 
     Raises:
-        InputError: unreadable file or unknown extension.
-        InputError: a CSV file without the name column.
-        QueryError: an FtM-shaped record that is not a valid query, naming file and line.
-
-    A record with an empty name is skipped with a warning naming file and line.
+        InputError: unreadable file, unknown extension or encoding, a CSV file without
+            the name column, or text that is not in ``encoding`` (naming the line).
     """
+    import codecs
     import csv
     import json
 
@@ -767,30 +855,53 @@ def read_queries(path: Path, *, columns: Mapping[str, str] | None = None) -> Ite
     mapping.update(columns or {})
     suffix = path.suffix.lower()
     try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}") from None
+    if codec == "utf-8":
+        codec = "utf-8-sig"
+
+    def emit(row: Mapping[str, Any], line: int) -> Query | None:
+        built = _row_query(row, mapping, line, path)
+        if isinstance(built, Query):
+            return built
+        skip(_record_id(row, mapping, line), line, built)
+        return None
+
+    def skip(query_id: str, line: int, reason: str) -> None:
+        log.warning("%s line %d: %s; record skipped", path, line, reason)
+        if on_skip is not None:
+            on_skip(SkippedRecord(query_id=query_id, line=line, reason=reason))
+
+    line = 0
+    try:
         if suffix == ".csv":
-            with path.open(encoding="utf-8-sig", newline="") as fh:
+            with path.open(encoding=codec, newline="") as fh:
                 reader = csv.DictReader(fh)
                 if reader.fieldnames is not None and mapping["name"] not in reader.fieldnames:
                     raise InputError(
                         f"{path}: no column {mapping['name']!r} (columns: "
                         f"{', '.join(reader.fieldnames)}); map one with --columns name=COLUMN"
                     )
-                for line, row in enumerate(reader, start=2):
-                    query = _row_query(row, mapping, line, path)
+                for row in reader:
+                    line = reader.line_num
+                    query = emit(row, line)
                     if query is not None:
                         yield query
         elif suffix in (".jsonl", ".ndjson", ".json"):
-            with path.open(encoding="utf-8") as fh:
+            with path.open(encoding=codec) as fh:
                 for line, text in enumerate(fh, start=1):
                     if not text.strip():
                         continue
                     try:
                         data = json.loads(text)
                     except json.JSONDecodeError as exc:
-                        raise InputError(f"{path} line {line}: invalid JSON ({exc.msg})") from None
+                        skip(str(line), line, f"invalid JSON ({exc.msg})")
+                        continue
                     if not isinstance(data, dict):
-                        raise InputError(f"{path} line {line}: expected a JSON object")
-                    query = _row_query(data, mapping, line, path)
+                        skip(str(line), line, "expected a JSON object")
+                        continue
+                    query = emit(data, line)
                     if query is not None:
                         yield query
         elif suffix == ".parquet":
@@ -798,10 +909,12 @@ def read_queries(path: Path, *, columns: Mapping[str, str] | None = None) -> Ite
 
             table = pq.read_table(path)
             for line, row in enumerate(table.to_pylist(), start=1):
-                query = _row_query(row, mapping, line, path)
+                query = emit(row, line)
                 if query is not None:
                     yield query
         else:
             raise InputError(f"{path}: unknown file type {suffix!r} (use .csv, .jsonl or .parquet)")
+    except UnicodeDecodeError as exc:
+        raise InputError(_decode_error(path, codec, encoding, exc)) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None

@@ -251,8 +251,9 @@ def test_screen_file_skips_a_record_without_a_name(
     out = tmp_path / "hits.jsonl"
     with caplog.at_level("WARNING", logger="screenwise.screening"):
         run(db, tmp_path, "screen-file", str(customers), "-o", str(out), "--no-progress")
-    ids = {json.loads(line)["query_id"] for line in out.read_text(encoding="utf-8").splitlines()}
-    assert ids == {"c1", "c3"}
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {line["query_id"] for line in lines if "skipped" not in line} == {"c1", "c3"}
+    assert [line["query_id"] for line in lines if "skipped" in line] == ["c2"]
     assert "customers.csv line 3" in caplog.text
 
 
@@ -283,3 +284,66 @@ def test_screen_file_lines_carry_the_matched_name_and_duplicate_ids_are_warned(
     assert hit["schema"] == "Person"
     assert hit["list_version"]
     assert "jong~jong exact" in hit["explanation"]
+
+
+def test_screen_file_accounts_for_every_record(db: str, tmp_path: Path) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "id,name,dob\n\nc1,Kim Jong Un,1984\n\nc2,,1990\nc3,!!! ???,\nc4,Jane Doe,1984-13-45\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "hits.jsonl"
+    output = run(
+        db,
+        tmp_path,
+        "screen-file",
+        str(customers),
+        "-o",
+        str(out),
+        "--no-progress",
+        "--columns",
+        "birth_date=dob",
+    )
+    lines = {line["query_id"]: line for line in map(json.loads, out.read_text().splitlines())}
+    assert set(lines) == {"c1", "c2", "c3", "c4"}
+    # Physical line numbers, blank lines counted.
+    assert lines["c2"] == {"query_id": "c2", "line": 5, "skipped": "column 'name' is empty"}
+    assert "has no letters or digits" in lines["c3"]["skipped"]
+    assert lines["c4"] == {"query_id": "c4", "hits": 0}
+    assert "2 record(s) not screened" in output
+
+
+def test_screen_file_reads_other_encodings_and_names_the_bad_line(db: str, tmp_path: Path) -> None:
+    customers = tmp_path / "latin1.csv"
+    customers.write_bytes("id,name\nc1,Kim Jong Un\nc2,Gerhard Schröder\n".encode("latin-1"))
+    out = tmp_path / "hits.jsonl"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            db,
+            "--data-dir",
+            str(tmp_path / "data"),
+            "screen-file",
+            str(customers),
+            "-o",
+            str(out),
+            "--no-progress",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "byte 0xf6 is not valid utf-8 text" in result.output
+    assert "latin1.csv line 3 (byte offset 38)" in " ".join(result.output.split())
+    run(
+        db,
+        tmp_path,
+        "screen-file",
+        str(customers),
+        "-o",
+        str(out),
+        "--no-progress",
+        "--encoding",
+        "latin-1",
+    )
+    ids = [json.loads(line)["query_id"] for line in out.read_text().splitlines()]
+    assert "c2" in ids

@@ -266,3 +266,30 @@ def test_from_store_uses_cache_and_reads_entities_lazily(tmp_path: Path) -> None
     with pytest.raises(NotFoundError):
         second.get_entity("list_a-nope")
     store.close()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_screen_many_reports_a_query_it_cannot_screen_and_goes_on(
+    screener: Screener, processes: int
+) -> None:
+    queries = [
+        Query(id="a", schema="Person", properties={"name": ["\u02bc"]}),
+        Query(id="b", schema="Person", properties={"name": ["Kim Jong Un"]}),
+    ]
+    with pytest.raises(QueryError, match="nothing to screen"):
+        list(screener.screen_many(queries, processes=processes))
+    failed: list[str | None] = []
+    results = list(
+        screener.screen_many(
+            queries, processes=processes, on_error=lambda query, error: failed.append(query.id)
+        )
+    )
+    assert failed == ["a"]
+    assert [r.query.id for r in results] == ["b"]
+
+
+def test_a_name_of_punctuation_only_is_not_a_query() -> None:
+    with pytest.raises(QueryError, match="no letters or digits") as caught:
+        Query(schema="Person", properties={"name": ["!!! ???", " "]})
+    assert caught.value.field == "properties.name"
+    assert Query(schema="Person", properties={"name": ["!!!", "Kim"]}).names == ["!!!", "Kim"]

@@ -10,7 +10,7 @@ import csv
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 from rich.progress import (
@@ -97,6 +97,17 @@ def _hit_line(query_id: str | None, hit: Hit) -> dict[str, Any]:
         "matched_name": hit.matched_name,
         "explanation": hit.explanation.summary,
     }
+
+
+def _skipped_line(query_id: str | None, line: int | None, reason: str) -> dict[str, Any]:
+    """The output line of a record that was not screened."""
+    return {"query_id": query_id, "line": line, "skipped": reason}
+
+
+def _write_lines(out: TextIO, lines: list[dict[str, Any]]) -> None:
+    """Append JSON lines and flush (an interrupted run resumes after the last line)."""
+    out.write("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    out.flush()
 
 
 def _warn_duplicate_ids(queries: list[Query], path: Path) -> None:
@@ -269,6 +280,12 @@ def _done_ids(path: Path) -> set[str]:
 @click.option("--processes", type=int, default=1, show_default=True, help="Worker processes.")
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
 @click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Text encoding of a CSV or JSON lines file (e.g. latin-1, cp1252).",
+)
+@click.option(
     "--alerts",
     "open_alerts",
     is_flag=True,
@@ -284,17 +301,22 @@ def screen_file_command(
     limit: int | None,
     processes: int,
     no_progress: bool,
+    encoding: str,
     open_alerts: bool,
 ) -> None:
     """Screen every record of a CSV, JSONL or Parquet customer file.
 
     Writes one JSON line per hit ({"query_id", "entity_id", "list", "score", "match"}, then
-    "list_version", "schema", "caption", "matched_name" and the "explanation" summary) and
-    {"query_id", "hits": 0} for a query without hits. Records sharing an id are warned about. Restarting with the same -o skips
-    the query ids already written. With --alerts, every match also opens an alert tied to
-    its list version (decided false positives are not raised again).
+    "list_version", "schema", "caption", "matched_name" and the "explanation" summary),
+    {"query_id", "hits": 0} for a query without hits, and {"query_id", "line", "skipped"}
+    for a record that could not be screened (no name, not JSON, a name with nothing to
+    compare), so every record is accounted for. Records sharing an id are warned about.
+    Restarting with the same -o skips the query ids already written. With --alerts, every
+    match also opens an alert tied to its list version (decided false positives are not
+    raised again).
     """
-    from screenwise.screening import read_queries
+    from screenwise.errors import QueryError
+    from screenwise.screening import SkippedRecord, read_queries
 
     screener = app.screener()
     alert_store = None
@@ -303,8 +325,15 @@ def screen_file_command(
 
         alert_store = AlertStore(app.settings.db_url)
     done = _done_ids(output)
-    every = list(read_queries(path, columns=_parse_columns(columns)))
+    skipped: list[SkippedRecord] = []
+    every = list(
+        read_queries(
+            path, columns=_parse_columns(columns), encoding=encoding, on_skip=skipped.append
+        )
+    )
     _warn_duplicate_ids(every, path)
+    if not every and not skipped:
+        err_console.print(f"[yellow]warning:[/] {path}: no records to screen", highlight=False)
     queries = [q for q in every if q.id not in done]
     if done:
         err_console.print(
@@ -327,18 +356,34 @@ def screen_file_command(
         disable=no_progress,
     )
     with progress, output.open("a", encoding="utf-8") as out:
+        for record in skipped:
+            if record.query_id not in done:
+                _write_lines(out, [_skipped_line(record.query_id, record.line, record.reason)])
+        failed = len(skipped)
+
+        def on_error(query: Query, error: QueryError) -> None:
+            nonlocal failed
+            failed += 1
+            err_console.print(f"[yellow]warning:[/] query {query.id!r}: {error}", highlight=False)
+            _write_lines(out, [_skipped_line(query.id, None, str(error))])
+            progress.advance(task)
+
         task = progress.add_task("screen", total=len(queries))
         for result in screener.screen_many(
-            queries, threshold=threshold, limit=limit, processes=processes
+            queries, threshold=threshold, limit=limit, processes=processes, on_error=on_error
         ):
             lines = [_hit_line(result.query.id, h) for h in result.hits]
             if not lines:
                 lines = [{"query_id": result.query.id, "hits": 0}]
-            out.write("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
-            out.flush()
+            _write_lines(out, lines)
             if alert_store is not None:
                 alert_store.record_result(result, actor="cli")
             progress.advance(task)
+    if failed:
+        err_console.print(
+            f"[yellow]{failed} record(s) not screened[/]: see the \"skipped\" lines in {output}",
+            highlight=False,
+        )
 
 
 @cli.command("explain")
