@@ -169,6 +169,33 @@ def test_batch_answers_invalid_queries_in_their_own_entries(client: TestClient) 
     assert all(per == [] for per in data["alerts"][1:6])
 
 
+@pytest.mark.parametrize("name", ["!!! ??", "\u02bc"])
+def test_a_name_with_nothing_to_compare_fails_only_its_own_query(
+    client: TestClient, name: str
+) -> None:
+    # "!!! ??" fails validation; "\u02bc" (a modifier letter) passes it but has no part
+    # to compare once normalised: both are answered in their own entry.
+    queries = [
+        {"id": "a", "schema": "Person", "properties": {"name": [name]}},
+        {"id": "b", "schema": "Person", "properties": {"name": ["Kim Jong Un"]}},
+    ]
+    batch = client.post("/screen/batch", json={"queries": queries, "open_alerts": True})
+    assert batch.status_code == 200, batch.text
+    results = batch.json()["results"]
+    assert [r["status"] for r in results] == [400, 200]
+    assert results[0]["errors"][0]["loc"][:2] == ["queries", "0"]
+    assert results[1]["hits"][0]["entity_id"] == "us_ofac_sdn-2"
+    assert len(batch.json()["alerts"]) == 2 and batch.json()["alerts"][0] == []
+    match = client.post(
+        "/match/default",
+        json={"queries": {"a": queries[0], "b": queries[1]}},
+    )
+    assert match.status_code == 200, match.text
+    responses = match.json()["responses"]
+    assert responses["a"]["status"] == 400 and responses["a"]["results"] == []
+    assert responses["b"]["status"] == 200 and responses["b"]["results"]
+
+
 # --------------------------------------------------------------------------- alerts
 
 

@@ -367,48 +367,56 @@ async def screen_batch(
     parsed = [_batch_query(i, item) for i, item in enumerate(body.queries)]
     threshold = screener.threshold if body.threshold is None else body.threshold
     actor = _actor(request)
-    valid = [q for q in parsed if isinstance(q, ScreenQuery)]
-
-    def run() -> tuple[list[ScreeningResult], list[list[HitOutcome]]]:
-        results = [
-            screener.screen(
+    def screen(index: int, query: ScreenQuery) -> ScreeningResult | _BatchFailure:
+        try:
+            return screener.screen(
                 query,
                 threshold=threshold,
                 limit=body.limit,
                 lists=lists,
                 include_below=body.include_below,
             )
-            for query in valid
+        except QueryError as exc:  # e.g. a name with nothing to compare
+            field = (exc.field or "properties.name").split(".")
+            loc = ["queries", str(index), *field]
+            error = {"loc": loc, "msg": str(exc), "type": "bad_request"}
+            return _BatchFailure(index, _query_id(index, query.id), [error])
+
+    def run() -> tuple[list[ScreeningResult | _BatchFailure], list[list[HitOutcome]]]:
+        screened = [
+            screen(index, item) if isinstance(item, ScreenQuery) else item
+            for index, item in enumerate(parsed)
         ]
+        results = [r for r in screened if isinstance(r, ScreeningResult)]
         outcomes = (
             [state.alerts.record_result(r, actor=actor) for r in results]
             if body.open_alerts
             else []
         )
-        return results, outcomes
+        return screened, outcomes
 
     if body.open_alerts:  # alerts are written to the database: never on the event loop
-        results, outcomes = await run_in_threadpool(run)
+        screened, outcomes = await run_in_threadpool(run)
     else:
-        results, outcomes = await run_screening(run, queries=len(valid))
+        screened, outcomes = await run_screening(run, queries=len(parsed))
     versions = dict(screener.list_versions)
     entries: list[dict[str, Any]] = []
     alerts: list[list[dict[str, Any]]] = []
-    done = iter(zip(results, outcomes or [[]] * len(results), strict=True))
-    for index, item in enumerate(parsed):
+    done = iter(outcomes) if outcomes else None
+    for index, item in enumerate(screened):
         if isinstance(item, _BatchFailure):
             entries.append(item.entry(threshold, screener.algorithm, versions))
             alerts.append([])
             continue
-        result, outcome = next(done)
-        entry = result.model_dump(mode="json", by_alias=True)
-        entry.update(index=index, query_id=_query_id(index, item.id), status=200,
+        outcome = next(done) if done is not None else []
+        entry = item.model_dump(mode="json", by_alias=True)
+        entry.update(index=index, query_id=_query_id(index, item.query.id), status=200,
                      detail=None, errors=[])
         entries.append(entry)
         alerts.append([o.model_dump(mode="json") for o in outcome])
     payload = {
         "results": entries,
-        "failed": sum(1 for item in parsed if isinstance(item, _BatchFailure)),
+        "failed": sum(1 for item in screened if isinstance(item, _BatchFailure)),
         "alerts": alerts if body.open_alerts else [],
         "threshold": threshold,
         "algorithm": screener.algorithm,

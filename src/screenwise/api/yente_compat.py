@@ -618,26 +618,32 @@ async def match(
         except QueryError as exc:  # answered in this query's own entry (status 400)
             parsed[key] = exc
 
-    def run() -> dict[str, MatchOutcome]:
-        return {
-            key: match_query(
-                screener,
-                query,
-                threshold=threshold,
-                cutoff=cutoff,
-                limit=limit,
-                lists=lists,
-                exclude_entity_ids=exclude_entity_ids,
-                exclude_schemata=exclude_schema,
-            )
-            for key, query in parsed.items()
-            if isinstance(query, ScreenQuery)
-        }
+    def run() -> dict[str, MatchOutcome | QueryError]:
+        done: dict[str, MatchOutcome | QueryError] = {}
+        for key, query in parsed.items():
+            if not isinstance(query, ScreenQuery):
+                continue
+            try:
+                done[key] = match_query(
+                    screener,
+                    query,
+                    threshold=threshold,
+                    cutoff=cutoff,
+                    limit=limit,
+                    lists=lists,
+                    exclude_entity_ids=exclude_entity_ids,
+                    exclude_schemata=exclude_schema,
+                )
+            except QueryError as exc:  # e.g. a name with nothing to compare
+                done[key] = exc
+        return done
 
-    outcomes = await run_screening(run, queries=len(parsed))
+    ran = await run_screening(run, queries=len(parsed))
+    outcomes = {key: o for key, o in ran.items() if not isinstance(o, QueryError)}
     responses: dict[str, Any] = {}
     for key, example in body.queries.items():
-        failed = parsed[key]
+        given = parsed[key]
+        failed = given if isinstance(given, QueryError) else ran[key]
         if isinstance(failed, QueryError):
             responses[key] = _failed_entry(example, failed, threshold, versions)
             continue
