@@ -32,12 +32,14 @@ console = Console()
 OFFICIAL_LIST_DIRS = ("ofac", "ofac_cons", "un", "uk", "us_csl")
 
 
-def _run(args: Sequence[str]) -> None:
-    """Run one ``screenwise`` command in-process, echoing it; exit on failure."""
+def _run(args: Sequence[str], why: str = "") -> None:
+    """Run one ``screenwise`` command in-process, echoing it (and why); exit on failure."""
     from screenwise.cli.main import cli
 
     console.print(Rule(style="dim"))
     console.print(f"[bold cyan]$ screenwise {shlex.join(args)}[/]")
+    if why:
+        console.print(f"[dim]{why}[/]")
     try:
         cli.main(list(args), prog_name="screenwise", standalone_mode=False)
     except SystemExit as exc:  # commands exit through click/sys.exit on errors
@@ -66,19 +68,32 @@ def main() -> None:
     else:
         console.print("[yellow]no offline list snapshot found; downloading from the publishers[/]")
         _run(["lists", "fetch"])
-    _run(["lists"])
-    _run(["lists", "delta", "us_ofac_sdn", "--from", "2023-11-03", "--to", "2024-04-02"])
-    for args in (
-        ["screen", "Kim Jong-un", "--schema", "Person"],
-        ["screen", "Владимир Путин", "--schema", "Person"],
-        ["screen", "Dmitry Peskov", "--schema", "Person", "--birth-date", "1967-10-17"],
-        ["screen", "Kim Jong Il", "--schema", "Person", "--birth-date", "1942"],
-        ["screen", "Rosneft", "--schema", "Company"],
+    _run(["lists"], "the active version of each list")
+    _run(
+        ["lists", "delta", "us_ofac_sdn", "--from", "2023-11-03", "--to", "2024-04-02"],
+        "what changed on the SDN list between two published versions",
+    )
+    for args, why in (
+        (["screen", "Kim Jong-un", "--schema", "Person"], "a listed person, spelt as in the news"),
+        (["screen", "Владимир Путин", "--schema", "Person"], "the same kind of query in Cyrillic"),
+        (
+            ["screen", "Dmitry Peskov", "--schema", "Person", "--birth-date", "1967-10-17"],
+            "a birth date ranks the right Peskov above the UK-listed namesake born 1975",
+        ),
+        (
+            ["screen", "Kim Jong Il", "--schema", "Person", "--birth-date", "1942"],
+            "Kim Jong Un's father, born 1942, is on none of these lists: no hit is the "
+            "right answer (his son, born 1984, must not be reported for him)",
+        ),
+        (["screen", "Rosneft", "--schema", "Company"], "a company name, legal forms aside"),
     ):
-        _run(args)
+        _run(args, why)
     article = _seed_article(lists_dir)
     if article is not None:
-        _run(["screen-text", str(article)])
+        _run(
+            ["screen-text", str(article)],
+            "the seed news page: listed people in the article body, page furniture ignored",
+        )
     console.print(Rule(style="dim"))
     console.print("[bold green]demo complete[/]")
 
