@@ -100,3 +100,41 @@ def test_seed_json_shape(eval_screener: Screener, seed: str) -> None:
     assert data["mentions"] and all(keys <= set(m) for m in data["mentions"])
     first = data["mentions"][0]
     assert first["list"] in {"us_ofac_sdn", "us_trade_csl", "gb_hmt_sanctions", "us_ofac_cons"}
+
+
+_RUSSIAN = (
+    "Президент России Владимир Путин провёл переговоры с лидером КНДР Ким Чен Ыном.\n"
+    "Пресс-секретарь президента Дмитрий Песков сообщил, что встреча Путина и Ким Чен Ына "
+    "прошла успешно. Песков добавил, что Путину передали приглашение. По словам Пескова, "
+    "визит продлится несколько дней.\n"
+)
+_RUSSIAN_ORDINARY = (
+    "Погода в Москве остаётся тёплой. Сборная России по футболу проведёт матч в "
+    "Санкт-Петербурге. Министерство культуры открыло выставку в Большом театре. "
+    "Мира и согласия пожелал жителям мэр города. Новости Казани и Новосибирска.\n"
+)
+
+
+def test_russian_declined_names_on_the_real_lists(eval_screener: Screener) -> None:
+    result = screen_text(eval_screener, _RUSSIAN)
+    found: dict[str, list[str]] = {}
+    for mention in result.mentions:
+        if mention.match:
+            found.setdefault(mention.entity_id, []).append(mention.text)
+    assert found["us_ofac_sdn-20157"] == ["Ким Чен Ыном", "Ким Чен Ына"]
+    assert found["us_ofac_sdn-35096"] == ["Владимир Путин", "Путина", "Путину"]
+    assert found["us_ofac_sdn-35320"] == ["Дмитрий Песков", "Песков", "Пескова"]
+    listed = {"us_ofac_sdn-20157", "us_ofac_sdn-35096", "us_ofac_sdn-35320"}
+    others = {eid for eid in found if eid not in listed}
+    assert others <= {
+        "us_trade_csl-20157",
+        "us_trade_csl-35096",
+        "us_trade_csl-35320",
+        "gb_hmt_sanctions-14196",
+        "gb_hmt_sanctions-14704",
+    }
+
+
+def test_ordinary_russian_text_raises_no_alert(eval_screener: Screener) -> None:
+    result = screen_text(eval_screener, _RUSSIAN_ORDINARY)
+    assert [m.text for m in result.mentions if m.match] == []

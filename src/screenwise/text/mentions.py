@@ -46,9 +46,10 @@ score each; :mod:`screenwise.text.context` turns them into scored mentions.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -63,6 +64,7 @@ from screenwise.text.guards import (
     zipf,
     zipf_en,
 )
+from screenwise.text.inflection import has_cyrillic, russian_nominatives
 from screenwise.text.phrases import (
     KIND_SCORES,
     NameVariant,
@@ -225,6 +227,22 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]+\Z")
 #: A Han name in a run of Han text is two to four ideographs; two-ideograph substrings of
 #: running text match too many listed names by chance, so three at least are read.
 _HAN_LENGTHS = (4, 3)
+#: Combinations of nominative forms tried for one run of declined Cyrillic words.
+MAX_DECLINED_FORMS = 64
+
+
+@lru_cache(maxsize=20_000)
+def _phrase_key(phrase: str) -> tuple[str, ...]:
+    """The phrase-index key of a name as written, normalised whole like a list name.
+
+    Whole, so that the rules that read a name as a unit apply (``Ким Чен Ын`` is a Korean
+    name in Cyrillic: ``kim jong un``).
+    """
+    from screenwise.names import normalize_name
+
+    return tuple((normalize_name(phrase) or "").split())
+
+
 #: Name score lost by a Hangul name matched through its consonant key rather than its
 #: spelling (``김정은`` -> ``kim jeong eun`` ~ ``KIM Jong Un``).
 LOOSE_PENALTY = 0.05
@@ -310,6 +328,17 @@ def _near_single_names(index: PhraseIndex, word: str) -> tuple[list[NameVariant]
     return best, distance
 
 
+@lru_cache(maxsize=20_000)
+def _nominative_keys(core: str, word: str) -> tuple[str, ...]:
+    """``core`` then the normalised one-token nominative forms of a Cyrillic ``word``."""
+    keys = [core]
+    for form in russian_nominatives(word):
+        key = _phrase_key(form)
+        if len(key) == 1 and key[0] not in keys:
+            keys.append(key[0])
+    return tuple(keys)
+
+
 class _Scan:
     """State of one scan of one text."""
 
@@ -327,6 +356,12 @@ class _Scan:
         self._layout()
         #: entity ids accepted so far (earlier mentions give context to head forms)
         self.seen: set[str] = set()
+        #: capitalised tokens written in Cyrillic (their words may be declined)
+        self.cyrillic: frozenset[int] = (
+            frozenset(k for k in self.caps if "\u0400" <= text[tokens.start[k]] <= "\u04ff")
+            if has_cyrillic(text)
+            else frozenset()
+        )
 
     def _layout(self) -> None:
         """One pass over the gaps between tokens: runs, sentences, lines, countries.
@@ -793,6 +828,8 @@ class _Scan:
             found = None
             if norm[i] in lengths or possessive[i]:
                 found = self.exact_at(i)
+            if found is None and i in self.cyrillic:
+                found = self.declined_at(i)
             if found is None and cap[i]:
                 if (True in named[i : i + 4] and (rare[i] or True in rare[i + 1 : i + 4])) or (
                     rare[i] and len(t.core[i]) >= 8
@@ -886,6 +923,48 @@ class _Scan:
             position += length
         return out
 
+    def declined_at(self, i: int) -> Found | None:
+        """Match a name written in declined Russian ("Владимира Путина", "Ким Чен Ыном").
+
+        The run of two to four capitalised Cyrillic words from token i is read with each
+        word as written or in a nominative form its case ending allows
+        (:func:`screenwise.text.inflection.russian_nominatives`), longest run first; the
+        phrase is normalised whole (:func:`_phrase_key`) and must be a listed name that
+        passes the guards.
+        """
+        t = self.t
+        stop = min(i + 4, self.n, self.run_end[i] + 1)
+        words: list[str] = []
+        for k in range(i, stop):
+            one_token = (k == 0 or t.start[k - 1] != t.start[k]) and (
+                k + 1 >= self.n or t.start[k + 1] != t.start[k]
+            )
+            if k not in self.cyrillic or not one_token:
+                break
+            words.append(self.text[t.start[k] : t.end[k]])
+        for length in range(len(words), 1, -1):
+            b = i + length
+            options = [(word, *russian_nominatives(word)) for word in words[:length]]
+            for combo in itertools.islice(itertools.product(*options), MAX_DECLINED_FORMS):
+                variants = self.index.phrases.get(_phrase_key(" ".join(combo)))
+                if not variants:
+                    continue
+                accepted = self.accept(i, b, variants)
+                if accepted:
+                    return self._found(i, b, t.end[b - 1], accepted, "declined", 0)
+        return None
+
+    def base_words(self, k: int) -> tuple[str, ...]:
+        """Token k's word as the lists would write it: its core, then nominative forms.
+
+        Only a capitalised Cyrillic word has nominative forms besides its core (a declined
+        surname: ``Пескова`` -> ``peskova``, ``peskov``).
+        """
+        word = self.t.core[k]
+        if k not in self.cyrillic:
+            return (word,)
+        return _nominative_keys(word, self.text[self.t.start[k] : self.t.end[k]])
+
     def glued_at(self, i: int) -> Found | None:
         """Match a person name with Arabic articles compared glued ("Abd ar-Rahman al-Qaduli")."""
         t = self.t
@@ -966,7 +1045,7 @@ class _Scan:
         refs: dict[str, tuple[list[int], list[list[str]]]] = {}
         generic = _generic_org_words()
         for found in spans:
-            if found.how not in ("exact", "fuzzy", "glued"):
+            if found.how not in ("exact", "fuzzy", "glued", "declined"):
                 continue
             by_schema: dict[str, list[str]] = {}
             for entity_id in found.candidates:
@@ -975,7 +1054,9 @@ class _Scan:
                 if schema == "Person":
                     names = {s for eid in ids for s in self.index.facts[eid].surnames}
                     words = [
-                        t.core[k] for k in range(found.first, found.last) if t.core[k] in names
+                        next(w for w in self.base_words(k) if w in names)
+                        for k in range(found.first, found.last)
+                        if not names.isdisjoint(self.base_words(k))
                     ]
                 else:
                     words = self._org_short_words(found)
@@ -999,10 +1080,14 @@ class _Scan:
             reference = None
             if defined_first and (norm[i] in defined_first or word in defined_first):
                 reference = self._defined_at(i, defined)
-            if reference is None and word in refs:
-                reference = self._reference_at(i, refs)
-            if reference is None and word in surnames:
-                reference = self._title_surname_at(i)
+            # A declined Cyrillic surname refers in a nominative form ("по словам Пескова").
+            forms = self.base_words(i) if i in self.cyrillic else (word,)
+            for form in forms:
+                if reference is None and form in refs:
+                    reference = self._reference_at(i, refs, form)
+            for form in forms:
+                if reference is None and form in surnames:
+                    reference = self._title_surname_at(i, form)
             if reference is not None:
                 extra.append(reference)
                 resume = reference.last
@@ -1052,10 +1137,9 @@ class _Scan:
         return None
 
     def _reference_at(
-        self, i: int, refs: dict[str, tuple[list[int], list[list[str]]]]
+        self, i: int, refs: dict[str, tuple[list[int], list[list[str]]]], word: str
     ) -> Found | None:
         t = self.t
-        word = t.core[i]
         entry = refs.get(word)
         if not entry or not t.cap[i] or (t.upper[i] and len(word) <= 3):
             return None
@@ -1077,11 +1161,10 @@ class _Scan:
             found.candidates[entity_id] = (1.0, variant)
         return found
 
-    def _title_surname_at(self, i: int) -> Found | None:
+    def _title_surname_at(self, i: int, word: str) -> Found | None:
         t = self.t
         if not t.cap[i] or t.upper[i]:
             return None
-        word = t.core[i]
         all_ids = self.index.surnames.get(word)
         if not all_ids or zipf(word) >= 4.5:
             return None
