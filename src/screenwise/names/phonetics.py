@@ -30,6 +30,7 @@ return ``""`` for tokens without letters; digits pass through unchanged.
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
 
@@ -63,6 +64,20 @@ _DIGRAPHS: tuple[tuple[str, str], ...] = (
 )
 _VOWELS = frozenset("aeiouy")
 _REPEATS = re.compile(r"(.)\1+")
+# ``match[1]``: the repeated character. A C-level callable replaces the ``r"\1"``
+# template, which ``re`` expands in Python for every match (the costliest step of a key).
+_FIRST_GROUP = operator.itemgetter(1)
+
+
+def _collapse_repeats(text: str) -> str:
+    """Collapse each run of one character to that character (``hassan`` -> ``hasan``).
+
+    Same result as a substitution of ``_REPEATS`` with the template ``\\1``, without
+    the per-match template expansion.
+    """
+    if _REPEATS.search(text) is None:
+        return text
+    return _REPEATS.sub(_FIRST_GROUP, text)
 
 
 @lru_cache(maxsize=200_000)
@@ -82,7 +97,7 @@ def phonetic_key(token: str) -> str:
         return ""
     if token.isdigit():
         return token
-    text = _REPEATS.sub(r"\1", token)
+    text = _collapse_repeats(token)
     if len(text) > 4 and text[-1] == "h" and text[-2] in "ae":
         # A final -ah/-eh is a silent ta marbuta or he (Fatimah/Fatima, Salameh/Salama).
         text = text[:-1]
@@ -90,7 +105,7 @@ def phonetic_key(token: str) -> str:
         if old in text:
             text = text.replace(old, new)
     # "c" produced above stands for the affricates ch/ts; a literal c became "k" last.
-    text = _REPEATS.sub(r"\1", text)
+    text = _collapse_repeats(text)
     first = "a" if text[0] in _VOWELS else text[0]
     rest = "".join(ch for ch in text[1:] if ch not in _VOWELS)
     # Only letters written next to each other collapse (``Hassan``/``Hasan``, and the
@@ -145,7 +160,7 @@ def consonant_skeleton(token: str) -> str:
         if old in text:
             text = text.replace(old, new)
     skeleton = "".join(ch for ch in text if ch not in _SKELETON_DROP)
-    skeleton = _REPEATS.sub(r"\1", skeleton)
+    skeleton = _collapse_repeats(skeleton)
     if len(skeleton) > 2 and skeleton.endswith("h"):
         skeleton = skeleton[:-1]
     return skeleton
@@ -228,10 +243,10 @@ def loose_key(token: str) -> str:
         return ""
     if token.isdigit():
         return token
-    text = _REPEATS.sub(r"\1", token)
+    text = _collapse_repeats(token)
     for old, new in _LOOSE_DIGRAPHS:
         if old in text:
             text = text.replace(old, new)
     # Adjacent consonants of one class count once; vowels keep consonants apart.
-    classes = _REPEATS.sub(r"\1", text.translate(_LOOSE_CLASS_ONLY))
+    classes = _collapse_repeats(text.translate(_LOOSE_CLASS_ONLY))
     return classes.replace(".", "")
