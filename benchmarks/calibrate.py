@@ -13,7 +13,8 @@ weights as a fixed offset) on
   and any other candidate that is not expected, is not counted unless the query is a
   negative or namesake query, as in ``screenwise.evaluation``'s calibration table),
 
-each source weighted equally, weak-alias hits left out (their probability is capped). It
+each source weighted equally, weak-alias hits and hits capped at ``ONE_PART_CAP`` left out
+(their probability does not follow the curve). It
 prints the fitted values and the log-loss before and after, and with ``--write`` stores
 them. Re-run it after any change to name comparison; a change of more than a few hundredths
 in ``s0`` means the similarity scale moved.
@@ -44,6 +45,7 @@ from screenwise.matching.algorithm import (
     NAME_SLOPE_LOW,
     CandidateEntity,
     PreparedQuery,
+    name_probability,
     score_candidate,
 )
 from screenwise.names.parts import name_kind, prepare_names
@@ -138,6 +140,9 @@ def collect_points(sample: int = 1) -> list[Point]:
         labelled_all = data.get("kind") == "namesake" or not expected
         for candidate, scored in screener.score_candidates(query, lists=data.get("lists"))[:5]:
             if scored.comparison.similarity <= 0 or scored.matched_prop not in STRONG_NAME_PROPS:
+                continue
+            if scored.name_probability < name_probability(scored.comparison.similarity):
+                # Capped (ONE_PART_CAP): its probability does not follow the curve.
                 continue
             if labelled_all or candidate.entity_id in expected:
                 offset = sum(f.weight for f in scored.features[1:])
