@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from screenwise.text.dates import stamp_date
 from screenwise.text.extract import Document
 from screenwise.text.wordlists import load_wordlist, phrase_list
 
@@ -293,32 +294,6 @@ def classify_lines(text: str) -> tuple[list[LineClass], dict[str, str]]:
     return lines, meta
 
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ]
-    )
-    for m in names
-}
-_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
-_STAMP_DATES = (
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b"),
-    re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>\d{{4}})\b"),
-    re.compile(r"\b(?P<year>\d{4})-(?P<nmonth>\d{2})-(?P<day>\d{2})\b"),
-)
 _BYLINE = re.compile(
     r"^\s*(?:by|written by)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s*$", re.I
 )
@@ -329,34 +304,55 @@ _LEAD_LINES = 12
 _HEADLINE_WORDS = (5, 30)
 
 
-def _stamp_date(line: str) -> str | None:
-    """ISO date (YYYY-MM-DD) of a date-stamp line ("February 07, 2026 09:53 am"), or None."""
-    for pattern in _STAMP_DATES:
-        match = pattern.search(line)
-        if not match:
-            continue
-        groups = match.groupdict()
-        month = (
-            int(groups["nmonth"])
-            if groups.get("nmonth")
-            else _MONTHS.get((groups.get("month") or "").lower(), 0)
-        )
-        day = int(match.group("day"))
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{match.group('year')}-{month:02d}-{day:02d}"
+#: Lines after the headline searched for the article's date stamp or byline.
+_AFTER_TITLE = 3
+#: Furniture kinds that may stand in an article's header, between its headline (or
+#: first paragraph) and its date stamp.
+_HEADER_REASONS = frozenset({"date stamp or byline", "share/follow/navigation"})
+
+
+def _header_date(text: str, lines: list[LineClass], anchor: int) -> str | None:
+    """The date of the article header around ``lines[anchor]`` (headline or first paragraph).
+
+    First the short lines right after the anchor (up to :data:`_AFTER_TITLE`, stopping
+    at a paragraph), then the lines right before it, walking back over date stamps,
+    bylines and share bars only: a date beyond a ticker, a photo caption or body text
+    belongs to the page, not to the article.
+    """
+    for line in lines[anchor + 1 : anchor + 1 + _AFTER_TITLE]:
+        raw = text[line.start : line.end].strip()
+        if len(raw.split()) > 12:
+            break
+        stamp = stamp_date(raw)
+        if stamp:
+            return stamp
+    for line in reversed(lines[max(0, anchor - _LEAD_LINES) : anchor]):
+        raw = text[line.start : line.end].strip()
+        is_byline = bool(_BYLINE.match(raw))
+        if line.region == "body" and not is_byline:
+            break
+        if line.region == "boilerplate" and line.reason not in _HEADER_REASONS:
+            break
+        stamp = stamp_date(raw) if len(raw.split()) <= 10 else None
+        if stamp:
+            return stamp
     return None
 
 
 def plain_metadata(text: str, lines: list[LineClass]) -> dict[str, str]:
     """Title, date and author of a scraped plain text without front matter.
 
-    * date: a date-stamp line (at most ten words, a date written with the month's name or
-      as ISO 8601) among the leading lines;
-    * author: a byline (``By Jane Doe``) or a handle (``| @agency |``) in a leading line
-      that the classifier made furniture or that is only a byline;
     * title: the first body line shaped like a headline (five to thirty words, starting
       with a capital, not ending in sentence punctuation) before the first paragraph of
-      the article.
+      the article;
+    * date: a date stamp (at most ten words, a date written with the month's name or as
+      ISO 8601) in the article's header: the lines just after the headline, else those
+      just before it or before the first paragraph, with only bylines, date stamps and
+      share bars in between (:func:`_header_date`). A "today" banner above the site's
+      menus and a copyright notice are not the article's date: no date is reported
+      rather than one of those;
+    * author: a byline (``By Jane Doe``) or a handle (``| @agency |``) in a leading line
+      that the classifier made furniture or that is only a byline.
 
     Args:
         text: the whole text.
@@ -368,27 +364,30 @@ def plain_metadata(text: str, lines: list[LineClass]) -> dict[str, str]:
     meta: dict[str, str] = {}
     for line in lines[:_LEAD_LINES]:
         raw = text[line.start : line.end].strip()
-        words = raw.split()
-        if "date" not in meta and len(words) <= 10:
-            stamp = _stamp_date(raw)
-            if stamp:
-                meta["date"] = stamp
-        if "author" not in meta and len(words) <= 12:
+        if "author" not in meta and len(raw.split()) <= 12:
             byline = _BYLINE.match(raw)
             handle = _HANDLE.search(raw) if line.region == "boilerplate" else None
             if byline or handle:
                 meta["author"] = (byline or handle).group("name")  # type: ignore[union-attr]
     low, high = _HEADLINE_WORDS
-    for line in lines:
+    anchor: int | None = None
+    for position, line in enumerate(lines):
         if line.region != "body":
             continue
         raw = text[line.start : line.end].strip()
         words = raw.split()
         if len(words) > high:
+            if anchor is None and not _BYLINE.match(raw):
+                anchor = position  # no headline: the header ends at the first paragraph
             break  # the article has begun
         if low <= len(words) and raw[:1].isupper() and raw[-1] not in '.!?:;,"”’)':
             meta["title"] = raw
+            anchor = position
             break
+    if anchor is not None:
+        date = _header_date(text, lines, anchor)
+        if date:
+            meta["date"] = date
     return meta
 
 

@@ -25,6 +25,7 @@ Python's ``html.parser``); trafilatura documentation, https://trafilatura.readth
 from __future__ import annotations
 
 import bisect
+import datetime
 import html
 import logging
 import re
@@ -49,6 +50,11 @@ _BLOCK_TAGS = frozenset(
         "th", "title", "tr", "ul", "button", "option", "select", "label",
     }
 )  # fmt: skip
+#: Elements that hold the article (its own headings are the title candidates).
+_ARTICLE_TAGS = frozenset({"article", "main"})
+#: Elements of the site around the article (a banner heading there is not a title).
+_SITE_TAGS = frozenset({"header", "nav", "footer", "aside"})
+_HEADING_TAGS = frozenset({"h1", "h2"})
 _HTML_SNIFF = re.compile(
     r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S
 )
@@ -130,8 +136,24 @@ def plain_document(text: str) -> Document:
     return Document(text=text, input_length=len(text), content_type="text/plain")
 
 
+@dataclass
+class _Heading:
+    """An ``<h1>``/``<h2>`` of the page: its level, visible-text range and surroundings."""
+
+    tag: str
+    start: int
+    end: int = -1
+    in_article: bool = False
+    in_site: bool = False
+
+
 class _VisibleText(HTMLParser):
-    """Collects a page's visible text with the input offset of every character."""
+    """Collects a page's visible text with the input offset of every character.
+
+    Also records the page's ``<h1>``/``<h2>`` headings, each with whether it stands
+    inside ``<article>``/``<main>`` or inside the site's ``<header>``/``<nav>``/
+    ``<footer>``/``<aside>``.
+    """
 
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
@@ -141,6 +163,10 @@ class _VisibleText(HTMLParser):
         for match in re.finditer("\n", source):
             self._line_starts.append(match.end())
         self._skip_depth = 0
+        self._article_depth = 0
+        self._site_depth = 0
+        self.headings: list[_Heading] = []
+        self._open_heading: _Heading | None = None
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -154,8 +180,20 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
             self._skip_depth += 1
-        elif tag in _BLOCK_TAGS:
+            return
+        if tag in _ARTICLE_TAGS:
+            self._article_depth += 1
+        elif tag in _SITE_TAGS:
+            self._site_depth += 1
+        if tag in _BLOCK_TAGS:
             self._newline()
+        if tag in _HEADING_TAGS and self._open_heading is None and not self._skip_depth:
+            self._open_heading = _Heading(
+                tag,
+                len(self.chars),
+                in_article=self._article_depth > 0,
+                in_site=self._site_depth > 0 and self._article_depth == 0,
+            )
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
@@ -164,7 +202,17 @@ class _VisibleText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag in _BLOCK_TAGS:
+            return
+        if tag in _ARTICLE_TAGS:
+            self._article_depth = max(0, self._article_depth - 1)
+        elif tag in _SITE_TAGS:
+            self._site_depth = max(0, self._site_depth - 1)
+        heading = self._open_heading
+        if heading is not None and tag == heading.tag:
+            heading.end = len(self.chars)
+            self.headings.append(heading)
+            self._open_heading = None
+        if tag in _BLOCK_TAGS:
             self._newline()
 
     def handle_data(self, data: str) -> None:
@@ -282,6 +330,13 @@ def extract_html(source: str, *, name: str = "<input>") -> Document:
         with_metadata=True,
         include_comments=False,
         include_tables=True,
+        # Dates from the page's metadata and date elements only: the extensive search
+        # reads any year on the page, such as the footer's "© 2024", as a date.
+        date_extraction_params={
+            "extensive_search": False,
+            "original_date": True,
+            "max_date": datetime.date.today().isoformat(),
+        },
     )
     extracted: dict[str, object] = {}
     if document is not None:
@@ -302,17 +357,76 @@ def extract_html(source: str, *, name: str = "<input>") -> Document:
             "located in the page; mentions outside them are reported as boilerplate"
         )
     log.debug("%s: %d visible characters, %d body ranges", name, len(visible), len(body))
+    title, heading = _article_title(visible, parser.headings, _clean_meta(extracted.get("title")))
+    date = _clean_meta(extracted.get("date")) or _header_date(visible, heading, body)
     return Document(
         text=visible,
         offsets=offsets,
         input_length=len(source),
         body=body,
         content_type="text/html",
-        title=_clean_meta(extracted.get("title")),
-        date=_clean_meta(extracted.get("date")),
+        title=title,
+        date=date,
         author=_clean_meta(extracted.get("author")),
         warnings=warnings,
     )
+
+
+def _heading_text(visible: str, heading: _Heading) -> str:
+    return _WS.sub(" ", visible[heading.start : heading.end]).strip()
+
+
+def _article_title(
+    visible: str, headings: list[_Heading], extracted: str | None
+) -> tuple[str | None, _Heading | None]:
+    """Choose the article's title among its headings and trafilatura's title.
+
+    Order: the first ``<h1>`` inside ``<article>``/``<main>``; trafilatura's title
+    unless it is the text of a heading of the site's own header, menu, footer or side
+    column (a banner headline, not the article's); the first ``<h2>`` inside the article;
+    else no title.
+
+    Returns:
+        ``(title, heading)``: the heading is the one the title was read from (or that
+        shows trafilatura's title), used to find the article's date beside it.
+    """
+    named = [(h, _heading_text(visible, h)) for h in headings]
+    for heading, text in named:
+        if heading.tag == "h1" and heading.in_article and text:
+            return text, heading
+    if extracted is not None:
+        folded = extracted.casefold()
+        if not any(h.in_site and text.casefold() == folded for h, text in named):
+            return extracted, next((h for h, text in named if text.casefold() == folded), None)
+    for heading, text in named:
+        if heading.tag == "h2" and heading.in_article and text:
+            return text, heading
+    return None, None
+
+
+#: Lines after the article's heading searched for its date stamp.
+_DATE_LINES = 3
+
+
+def _header_date(visible: str, heading: _Heading | None, body: list[tuple[int, int]]) -> str | None:
+    """A date stamp in the short lines right after the article's heading, else right
+    before the first body paragraph (never a copyright line: :func:`stamp_date`)."""
+    from screenwise.text.dates import stamp_date
+
+    if heading is not None:
+        lines = visible[heading.end :].lstrip("\n").split("\n", _DATE_LINES)[:_DATE_LINES]
+    elif body:
+        lines = visible[: body[0][0]].rstrip("\n").rsplit("\n", _DATE_LINES)[-_DATE_LINES:]
+        lines.reverse()
+    else:
+        return None
+    for line in lines:
+        if len(line.split()) > 12:
+            break
+        stamp = stamp_date(line)
+        if stamp:
+            return stamp
+    return None
 
 
 def _clean_meta(value: object) -> str | None:

@@ -7,27 +7,33 @@ Reading pipeline (fixed order):
    10 % control characters in the first 8 KiB (images, PDFs, archives, executables).
 3. Decode: a byte-order mark decides (UTF-8, UTF-16, UTF-32); else the NUL pattern of
    UTF-16 without a byte-order mark; else strict UTF-8; else the charset an HTML page
-   declares; else the encoding ``charset_normalizer`` detects, with a warning naming it.
-   Content that no encoding explains is refused.
+   declares; else the first of the common single-byte encodings of news text
+   (:data:`COMMON_ENCODINGS`: Western, Central European, Cyrillic, Greek) that decodes
+   and reads plausibly (:func:`implausibility`); else the encoding ``charset_normalizer``
+   detects. Either way a warning names the encoding used. Content that no encoding
+   explains is refused.
 
 Every refusal is an :class:`~screenwise.errors.InputError` naming the input and the reason.
 
-Sources: UTF-8, RFC 3629; byte-order marks, Unicode Standard section 23.8; HTML encoding
+Sources: UTF-8, RFC 3629; code page tables, Python ``encodings`` (cp1252, cp1250, cp1251,
+cp1253) and RFC 1489 (KOI8-R); letter categories and scripts, Unicode Character Database; byte-order marks, Unicode Standard section 23.8; HTML encoding
 declaration, WHATWG HTML Living Standard section 4.2.5.4 (``<meta charset>``).
 """
 
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from screenwise.errors import InputError
 
-__all__ = ["RawInput", "decode_bytes", "read_source"]
+__all__ = ["COMMON_ENCODINGS", "RawInput", "decode_bytes", "implausibility", "read_source"]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -38,6 +44,130 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _CONTROL = frozenset(range(0, 9)) | frozenset(range(14, 32))
+
+#: Single-byte encodings tried, in order of preference, for text that is not UTF-8 and
+#: declares nothing: Windows Western (a superset of the printable ISO 8859-1), Windows
+#: Central European, Windows Cyrillic, KOI8-R, Windows Greek. Rare code pages (DOS
+#: cp775/cp852, hp_roman8, ...) are left to the statistical detector, used only when
+#: none of these reads plausibly.
+COMMON_ENCODINGS: tuple[str, ...] = ("cp1252", "cp1250", "cp1251", "koi8-r", "cp1253")
+#: Letters shared by cp1252 and cp1250 that are common only in Central European
+#: alphabets (Czech, Slovak, Slovene, Croatian): their presence breaks a tie between
+#: the two code pages in favour of cp1250.
+_CENTRAL_EUROPEAN = frozenset("ŠšŽž")
+#: Non-letters that legitimately stand between two letters of a word.
+_IN_WORD = frozenset("’‘ʼ·‐‑")
+#: Implausible signs allowed per non-ASCII word before a decoding is not trusted.
+_IMPLAUSIBLE_SHARE = 0.05
+_WORD = re.compile(r"[^\W\d_]+")
+_SCRIPTS: dict[str, str] = {}
+
+
+def _script(char: str) -> str:
+    script = _SCRIPTS.get(char)
+    if script is None:
+        script = unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
+        _SCRIPTS[char] = script
+    return script
+
+
+def implausibility(text: str) -> tuple[int, int]:
+    """Count signs that a text was decoded with the wrong single-byte encoding.
+
+    Each of these counts once:
+
+    * a word (run of letters) with a non-ASCII letter that mixes scripts
+      (``Schrцder``: Latin text read as Cyrillic);
+    * a Latin word of four letters or more that has more non-ASCII letters than ASCII
+      ones (``Ïðåññ``: Cyrillic read as Latin);
+    * a lower-case letter followed by an upper-case one inside a word, one of them
+      non-ASCII (``оПЕЯЯ``: Windows Cyrillic read as KOI8-R, or the reverse);
+    * a non-ASCII character that is not a letter, standing between two letters
+      (``Schr÷der``, ``Za¿ó³æ``), apostrophes and middle dots excepted.
+
+    A C1 control character (U+0080 to U+009F) makes the decoding impossible (returned
+    as a count above any allowance).
+
+    Args:
+        text: the decoded text.
+
+    Returns:
+        ``(signs, words)``: the number of implausible signs and the number of words that
+        hold a non-ASCII character (the base the signs are weighed against).
+    """
+    if any("\x80" <= char <= "\x9f" for char in text):
+        return len(text) + 1, 1
+    signs = 0
+    words = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word.isascii():
+            continue
+        words += 1
+        scripts = {_script(char) for char in word if not char.isascii()}
+        if any(char.isascii() for char in word):
+            scripts.add("LATIN")
+        if len(scripts) > 1:
+            signs += 1
+        elif scripts == {"LATIN"} and len(word) >= 4:
+            foreign = sum(1 for char in word if not char.isascii())
+            signs += foreign > len(word) - foreign
+        for a, b in itertools.pairwise(word):
+            if a.islower() and b.isupper() and not (a.isascii() and b.isascii()):
+                signs += 1
+                break
+    for i in range(1, len(text) - 1):
+        char = text[i]
+        if (
+            not char.isascii()
+            and not char.isalpha()
+            and char not in _IN_WORD
+            and text[i - 1].isalpha()
+            and text[i + 1].isalpha()
+        ):
+            signs += 1
+            words += 1
+    return signs, words
+
+
+def _common_decoding(data: bytes) -> tuple[str, str] | None:
+    """Decode with the most plausible of :data:`COMMON_ENCODINGS`, or None if none fits.
+
+    The encodings with the fewest implausible signs win (none are trusted above
+    :data:`_IMPLAUSIBLE_SHARE` signs per non-ASCII word). Among winners that read
+    differently: cp1252 before cp1250 unless the text uses a Central European letter
+    (:data:`_CENTRAL_EUROPEAN`); between scripts (Cyrillic or Greek), the language model
+    of ``charset_normalizer`` restricted to the winners decides; else the order of
+    :data:`COMMON_ENCODINGS`.
+    """
+    scored: list[tuple[int, str, str]] = []
+    for encoding in COMMON_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        signs, words = implausibility(text)
+        if signs == 0 or signs <= _IMPLAUSIBLE_SHARE * words:
+            scored.append((signs, encoding, text))
+    if not scored:
+        return None
+    fewest = min(signs for signs, _encoding, _text in scored)
+    winners: dict[str, str] = {}
+    for signs, encoding, text in scored:
+        if signs == fewest and text not in winners.values():
+            winners[encoding] = text
+    if "cp1252" in winners and "cp1250" in winners:
+        central = any(char in _CENTRAL_EUROPEAN for char in winners["cp1252"])
+        del winners["cp1252" if central else "cp1250"]
+    if len(winners) > 1:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data, cp_isolation=[e.replace("-", "_") for e in winners]).best()
+        chosen = best.encoding.replace("_", "-") if best is not None and best.encoding else ""
+        if chosen in winners:
+            return winners[chosen], chosen
+    encoding, text = next(iter(winners.items()))
+    return text, encoding
 
 
 @dataclass
@@ -114,6 +244,17 @@ def decode_bytes(data: bytes, *, name: str = "<input>") -> tuple[str, str, list[
         else:
             if encoding.replace("-", "") not in {"utf8"}:
                 return text, encoding, [f"{name}: decoded as {encoding}, as the page declares"]
+    common = _common_decoding(data)
+    if common is not None:
+        text, encoding = common
+        return (
+            text,
+            encoding,
+            [
+                f"{name}: not UTF-8 (invalid byte at offset {utf8_error.start}); decoded as "
+                f"{encoding} (detected). Check the spelling of names with accents."
+            ],
+        )
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

@@ -18,7 +18,13 @@ from rich.text import Text
 
 from screenwise.results import Mention, TextScreeningResult
 
-__all__ = ["mention_to_json", "render_html_report", "render_terminal", "result_to_json"]
+__all__ = [
+    "mention_status",
+    "mention_to_json",
+    "render_html_report",
+    "render_terminal",
+    "result_to_json",
+]
 
 
 def mention_to_json(mention: Mention) -> dict[str, Any]:
@@ -81,8 +87,64 @@ def snippet_bounds(text: str, start: int, end: int, width: int = 70) -> tuple[in
     return left, right
 
 
+def _reading_text(result: TextScreeningResult, original: str) -> str | None:
+    """The input with its markup blanked (same length), or None for an HTML page.
+
+    For plain text the snippets are cut from the input itself (offsets are input
+    offsets), with tags and link targets shown as spaces. An HTML page's source is no
+    reading matter: its mentions are shown in their (plain-text) sentence instead.
+    """
+    if result.content_type == "text/html":
+        return None
+    from screenwise.text.boilerplate import markup_ranges
+    from screenwise.text.tokens import mask_text
+
+    masked = markup_ranges(original)
+    return mask_text(original, masked, " ") if masked else original
+
+
+def _snippet(mention: Mention, reading: str | None, style: str) -> Text:
+    """The mention with up to 70 characters of context either side, the name styled."""
+    if reading is not None:
+        text, start, end = reading, mention.start, mention.end
+    else:
+        text = mention.sentence
+        name = " ".join(mention.text.split())
+        start = text.find(name)
+        if start < 0:
+            start = text.casefold().find(name.casefold())
+        if start < 0:
+            return Text(name, style=style) + Text(f"  ({text})")
+        end = start + len(name)
+    left, right = snippet_bounds(text, start, end)
+    line = Text(" ".join(text[left:start].split()) + " ")
+    line.append(" ".join(text[start:end].split()), style=style)
+    line.append(" " + " ".join(text[end:right].split()))
+    return line
+
+
+def mention_status(mention: Mention, threshold: float) -> str:
+    """A short tag saying why a mention is or is not an alert.
+
+    Returns:
+        ``ALERT`` (score at or above the threshold, in the article body), ``below
+        threshold`` (a namesake or a weaker reading, reported with ``match: false``) or
+        ``furniture, not an alert`` (a name in page furniture is never an alert).
+    """
+    if mention.match:
+        return "ALERT"
+    if mention.score < threshold:
+        return "below threshold"
+    return "furniture, not an alert"
+
+
 def render_terminal(result: TextScreeningResult, original: str, console: Console) -> None:
-    """Print the parties, then every body sentence with an alert, mentions highlighted."""
+    """Print the parties, then every mention in context, the name highlighted.
+
+    Each mention line starts with its status (:func:`mention_status`): alerts in bold
+    red, mentions below the threshold and mentions in page furniture dimmed and tagged,
+    so that a namesake listed next to an alert is not read as one.
+    """
     head = result.title or result.source or "article"
     console.print(f"[bold]{head}[/]  {result.date or ''}  {result.author or ''}".rstrip())
     table = Table(title=f"Listed parties (threshold {result.threshold})")
@@ -95,17 +157,20 @@ def render_terminal(result: TextScreeningResult, original: str, console: Console
     console.print(table)
     if result.countries:
         console.print("Sanctioned jurisdictions named: " + ", ".join(result.countries))
+    reading = _reading_text(result, original)
     for mention in result.mentions:
-        left, right = snippet_bounds(original, mention.start, mention.end)
-        line = Text(" ".join(original[left : mention.start].split()) + " ")
-        style = "bold red" if mention.match else "yellow"
-        line.append(original[mention.start : mention.end], style=style)
-        line.append(" " + " ".join(original[mention.end : right].split()))
-        label = (
+        status = mention_status(mention, result.threshold)
+        alert = mention.match
+        label = Text(f"[{status}] ", style="bold red" if alert else "yellow")
+        label.append(
             f"[{mention.region}] {mention.start}-{mention.end} {mention.score:.2f} "
-            f"{mention.entity_id} ({mention.caption}) "
+            f"{mention.entity_id} ({mention.caption}) ",
+            style="" if alert else "dim",
         )
-        console.print(Text(label, style="dim") + line)
+        line = _snippet(mention, reading, "bold red" if alert else "yellow")
+        if not alert:
+            line.stylize("dim")
+        console.print(label + line)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
 

@@ -173,6 +173,27 @@ def build_document(
     return document
 
 
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|"
+    r"footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|td|th|title|tr|ul)\b",
+    re.I,
+)
+
+
+def _block_breaks(plain: str, document: Document) -> str:
+    """``plain`` with the masked block-level tags (``<p>``, ``<h2>``, ...) as line breaks.
+
+    A heading and the paragraph after it are two sentences even when their tags stand on
+    one line of a plain text; offsets are kept (one character per masked character).
+    """
+    breaks = [
+        (start, end)
+        for start, end in document.masked
+        if _BLOCK_TAG.match(document.text, start, end)
+    ]
+    return mask_text(plain, breaks, "\n") if breaks else plain
+
+
 _SENTENCE_STOP = re.compile(r"\n|[.!?](?=\s|\Z)")
 
 
@@ -233,8 +254,9 @@ def screen_text(
     if document.masked:
         separated = mask_text(document.text, document.masked, MARKUP_FILL)
         plain = separated.replace(MARKUP_FILL, " ")
+        readable = _block_breaks(plain, document)
     else:
-        separated = plain = document.text
+        separated = plain = readable = document.text
     tokens = tokenize_text(separated)
     domain = has_domain_vocabulary(tokens)
     spans = find_mentions(document.text, tokens, index, domain=domain)
@@ -254,7 +276,7 @@ def screen_text(
         )
         region = document.region_of(found.start, found.end)
         start, end = document.to_input(found.start, found.end)
-        sentence = _sentence(plain, found.start, found.end)
+        sentence = _sentence(readable, found.start, found.end)
         matched_ids: list[str] = []
         for candidate in scored[:10]:
             if candidate.score < REPORT_FLOOR:
