@@ -9,6 +9,7 @@ and a side panel of hits (Jinja template ``text/templates/report.html``, plain C
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -17,6 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from screenwise.results import Mention, TextScreeningResult
+
+_SPACES = re.compile(r"\s+")
 
 __all__ = [
     "mention_status",
@@ -117,10 +120,15 @@ def _snippet(mention: Mention, reading: str | None, style: str) -> Text:
             return Text(name, style=style) + Text(f"  ({text})")
         end = start + len(name)
     left, right = snippet_bounds(text, start, end)
-    line = Text(" ".join(text[left:start].split()) + " ")
+    line = Text(_collapse(text[left:start]).lstrip())
     line.append(" ".join(text[start:end].split()), style=style)
-    line.append(" " + " ".join(text[end:right].split()))
+    line.append(_collapse(text[end:right]).rstrip())
     return line
+
+
+def _collapse(text: str) -> str:
+    """White-space runs as one space, kept at the ends (``Putin,`` stays unspaced)."""
+    return _SPACES.sub(" ", text)
 
 
 def mention_status(mention: Mention, threshold: float) -> str:

@@ -207,3 +207,15 @@ def test_terminal_marks_mentions_below_the_threshold(screener: Screener) -> None
 
 def _score(result, entity_id: str) -> str:  # type: ignore[no-untyped-def]
     return next(f"{m.score:.2f}" for m in result.mentions if m.entity_id == entity_id)
+
+
+def test_terminal_context_keeps_the_sources_spacing(screener: Screener) -> None:
+    text = "Reporters met Dmitry Peskov, the Kremlin spokesman. Later Dmitry Peskov.\n"
+    result = screen_text(screener, text, content_type="text/plain")
+    out = io.StringIO()
+    render_terminal(result, text, Console(file=out, width=300, no_color=True))
+    shown = [line for line in out.getvalue().splitlines() if "t-peskov" in line and "[" in line]
+    assert [line.split(") ", 1)[1] for line in shown] == [
+        "Reporters met Dmitry Peskov, the Kremlin spokesman. Later Dmitry Peskov.",
+        "Reporters met Dmitry Peskov, the Kremlin spokesman. Later Dmitry Peskov.",
+    ]
