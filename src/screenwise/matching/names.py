@@ -45,11 +45,12 @@ from screenwise.names.parts import (
     Part,
     PreparedName,
     is_dictionary_word,
+    is_region_word,
     make_part,
     part_groups,
     patronymic_stem,
 )
-from screenwise.names.phonetics import consonant_skeleton, loose_key
+from screenwise.names.phonetics import consonant_skeleton, loose_key, slavic_romanisation_key
 from screenwise.results import NamePartMatch, PartHow
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "ORG_EDIT_COST",
     "PATRONYMIC_COST",
     "QUALIFIER_COST",
+    "REGION_COST",
     "NameComparison",
     "compare_names_prepared",
     "compare_parts",
@@ -80,6 +82,10 @@ LEGAL_FORM_WEIGHT = 0.3
 LEGAL_FORM_MISMATCH = 1.2
 #: Share of a country qualifier's weight counted when only one name has it.
 QUALIFIER_COST = 1.6
+#: Share of a region qualifier's weight (``Europe``, ``Asia``) counted when only one name
+#: has it and the other names no legal form and no qualifier: the other names the brand
+#: (``Faberlic``), of which the regional arm (``Faberlic Europe Sp. z o.o.``) is part.
+REGION_COST = 0.15
 #: Loose keys are compared only when one of the two words has this many letters: short
 #: syllables (Korean given-name syllables, Hebrew particles) are too ambiguous.
 _LOOSE_MIN_LETTERS = 5
@@ -189,6 +195,65 @@ def _gendered_forms(a: str, b: str) -> bool:
     )
 
 
+#: Shortest organisation word (letters of the shorter form) in which one letter dropped
+#: or added inside the word is a misspelling of the same word (``Chevron``/``Chevon``).
+_ORG_INNER_EDIT_MIN = 6
+
+
+def _org_inner_edit(fa: str, fb: str) -> tuple[float, PartHow | None] | None:
+    """Score two organisation words one letter apart in length, or None when unrelated.
+
+    A letter dropped or added inside a long distinctive word (``Chevron``/``Chevon``,
+    ``Schwarz``/``Schwartz``) is a misspelling, scored like a person-name edit even when
+    both forms are frequent words. A final ``-s`` added or removed (``Cacaueiro``/
+    ``Cacaueiros``, ``Paranaguá``/``Paranaguás``) is a plural, which names another
+    party: no match. Other differences return None (the general rules apply).
+    """
+    short, long = (fa, fb) if len(fa) < len(fb) else (fb, fa)
+    if len(long) != len(short) + 1 or len(short) < _ORG_INNER_EDIT_MIN - 1:
+        return None
+    if long[:-1] == short:
+        if long[-1] == "s":
+            return 0.0, None
+        return None
+    if len(short) < _ORG_INNER_EDIT_MIN:
+        return None
+    for index in range(len(short)):
+        if long[index] != short[index]:
+            if long[index + 1 :] == short[index:]:
+                return 1.0 - 1.0 / len(long), "fuzzy"
+            return None
+    return None
+
+
+#: Shortest parts (letters) compared by Slavic romanisation key: four-letter syllables
+#: (``Jong``/``Yong``, ``Wang``/``Vang``) are different names in other languages.
+_SLAVIC_MIN = 5
+#: Shortest part (letters) whose Baltic nominative ``-s`` is folded (``Lavrovs``).
+_BALTIC_MIN = 4
+
+
+def _slavic_romanisations(fa: str, fb: str, *, person: bool) -> tuple[float, PartHow] | None:
+    """Match two Latin spellings of one East Slavic name in different conventions.
+
+    Equal :func:`screenwise.names.phonetics.slavic_romanisation_key` keys
+    (``Werchnjaja``/``Verkhnyaya``) score as transliterated. In person names the Latvian
+    and Lithuanian masculine nominative adds ``-s`` to a name ending in a consonant or
+    ``y`` (``Sergejs Lavrovs`` = ``Sergey Lavrov``; Latvian orthography rules on
+    foreign names, Cabinet Regulation No. 114 of 2004): a key equal but for that final
+    ``s`` scores slightly lower. Returns None otherwise.
+    """
+    ka, kb = slavic_romanisation_key(fa), slavic_romanisation_key(fb)
+    if ka == kb:
+        return _SCORES["transliterated"], "transliterated"
+    if not person:
+        return None
+    short, long = (ka, kb) if len(ka) < len(kb) else (kb, ka)
+    if len(short) >= _BALTIC_MIN and long == short + "s" and short[-1] not in "aeious":
+        return _SCORES["skeleton"], "transliterated"
+    return None
+
+
 @lru_cache(maxsize=500_000)
 def compare_parts(
     a: Part,
@@ -254,6 +319,14 @@ def compare_parts(
                 return stem_sim * 0.95, "transliterated" if stem_how == "exact" else stem_how
     if not (org or cross) and _gendered_forms(fa, fb):
         return 0.0, None
+    if not cross and min(len(fa), len(fb)) >= _SLAVIC_MIN:
+        romanised = _slavic_romanisations(fa, fb, person=not org)
+        if romanised is not None:
+            return romanised
+    if org and not cross and a.kind == "name" and b.kind == "name":
+        inner = _org_inner_edit(fa, fb)
+        if inner is not None:
+            return inner
     if (
         org
         and not (abjad or lossy or cross)
@@ -567,6 +640,45 @@ def _contra_group(part: Part) -> str | None:
     return "name"
 
 
+def _ends_agree(
+    q_parts: tuple[Part, ...],
+    c_parts: tuple[Part, ...],
+    aligned: dict[int, tuple[int, float, PartHow]],
+) -> bool:
+    """True when the first and the last name parts of both names align exactly.
+
+    Particles are skipped at either end; the two ends must be different parts.
+    """
+    q_sig = [i for i, p in enumerate(q_parts) if p.kind != "particle"]
+    c_sig = [j for j, p in enumerate(c_parts) if p.kind != "particle"]
+    if len(q_sig) < 2 or len(c_sig) < 2:
+        return False
+    first, last = aligned.get(q_sig[0]), aligned.get(q_sig[-1])
+    return (
+        first is not None
+        and last is not None
+        and first[0] == c_sig[0]
+        and last[0] == c_sig[-1]
+        and first[2] == "exact"
+        and last[2] == "exact"
+    )
+
+
+def _brand_region(part: Part, other: PreparedName) -> bool:
+    """True for a region qualifier left over against a bare brand name.
+
+    The other name has no legal form and no qualifier of its own (``Faberlic`` /
+    ``Faberlic Europe Sp. z o.o.``); a country qualifier, or a brand named with its legal
+    form (``Banco Santander S.A.``), still names another subsidiary.
+    """
+    return (
+        part.kind == "qualifier"
+        and not other.legal_forms
+        and is_region_word(part.form)
+        and not any(p.kind == "qualifier" for p in other.parts)
+    )
+
+
 #: Scripts whose parts are syllables (one Hangul block, one Han character).
 _SYLLABIC_SCRIPTS = frozenset({"Hangul", "Han"})
 
@@ -658,19 +770,28 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         contra_q.update(zip(sig_q, sig_c, strict=False))
     n_contra = len(contra_q)
     contra_c = set(contra_q.values())
+    extra_cost = costs["extra"]
+    if kind == "person" and not n_contra and left_q and _ends_agree(q_parts, c_parts, aligned):
+        # Middle names omitted by the listed name (``Janan Mohammad Ahmed Agha`` /
+        # ``Janan Agha``) cost what the same omission costs the other way round.
+        extra_cost = costs["missing"]
     for i in left_q:
         if i in contra_q:
             cost = costs["contradicting"]
         elif q_parts[i].kind == "numeric" and org:
             cost = NUMBER_COST
+        elif _brand_region(q_parts[i], candidate):
+            cost = REGION_COST
         else:
-            cost = _LEFTOVER_COSTS.get(q_parts[i].kind, costs["extra"])
+            cost = _LEFTOVER_COSTS.get(q_parts[i].kind, extra_cost)
         denominator += cost * q_parts[i].weight
     for j in left_c:
         if j in contra_c:
             cost = costs["contradicting"]
         elif c_parts[j].kind == "numeric" and org:
             cost = NUMBER_COST
+        elif _brand_region(c_parts[j], query):
+            cost = REGION_COST
         else:
             cost = _LEFTOVER_COSTS.get(c_parts[j].kind, costs["missing"])
         denominator += cost * c_parts[j].weight

@@ -45,6 +45,7 @@ __all__ = [
     "PartKind",
     "PreparedName",
     "is_dictionary_word",
+    "is_region_word",
     "load_word_lists",
     "make_part",
     "name_kind",
@@ -294,6 +295,29 @@ def _country_words() -> frozenset[str]:
         if norm:
             words.add(norm)
     return frozenset(words - {"and", "the", "of", "saint", "island", "islands", "republic"})
+
+
+@lru_cache(maxsize=1)
+def _region_words() -> frozenset[str]:
+    """Normalised ``REGION_QUALIFIERS`` (continents and world regions)."""
+    words = (normalize_name(str(word)) for word in load_word_lists()["REGION_QUALIFIERS"])
+    return frozenset(word for word in words if word)
+
+
+def is_region_word(form: str) -> bool:
+    """True when a normalised token names a continent or world region (``europe``).
+
+    A region qualifier names a brand's regional arm (``Faberlic Europe``), which a query
+    naming the brand alone (no legal form) means too. Source: ``data/names.yml::
+    REGION_QUALIFIERS`` (UN M49 region names).
+
+    Args:
+        form: a normalised token.
+
+    Returns:
+        Whether the token is a region word.
+    """
+    return form in _region_words()
 
 
 @lru_cache(maxsize=1)
@@ -586,6 +610,9 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
     if kind == "org":
         significant = [t for t in tokens if t not in particles]
         if len(significant) >= 3 and tokens[-1] in _country_words():
+            qualifiers.add(tokens[-1])
+        elif len(significant) == 2 and tokens[-1] in _region_words():
+            # ``Faberlic Europe``: a brand and its region, even with one other word.
             qualifiers.add(tokens[-1])
     org_words = kind != "person"
     parts: list[Part] = []

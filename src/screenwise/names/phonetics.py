@@ -23,6 +23,11 @@ Two keys are computed once per name part, on the index side and the query side a
   classes remain (labials, dentals, velars, sibilants, liquids, nasals), so ``Yadanar`` and
   ICU's ``ratanar``, ``Vladimir`` and ``peulratimireu`` (Hangul), ``Hovalot`` and ``hwblwt``
   (Hebrew) reduce to comparable keys.
+* :func:`slavic_romanisation_key` folds the German, Polish, Czech and Baltic Latin
+  spellings of East Slavic names onto the English (BGN/PCGN) ones: ``w`` = ``v``,
+  German ``ch`` = ``kh`` (х), ``sch`` = ``sh``, ``j`` = ``y`` (``ja``/``ya`` for я),
+  ``ss`` = ``s``, so ``Werchnjaja`` and ``Verkhnyaya`` agree. Sources: BGN/PCGN 1947
+  Russian romanization; Duden transliteration of Russian (German); ISO 9 tables.
 
 The functions take one normalised (ASCII lower-case) token, are pure and cached, and
 return ``""`` for tokens without letters; digits pass through unchanged.
@@ -34,7 +39,7 @@ import operator
 import re
 from functools import lru_cache
 
-__all__ = ["consonant_skeleton", "loose_key", "phonetic_key"]
+__all__ = ["consonant_skeleton", "loose_key", "phonetic_key", "slavic_romanisation_key"]
 
 _DIGRAPHS: tuple[tuple[str, str], ...] = (
     ("sch", "s"),
@@ -250,3 +255,36 @@ def loose_key(token: str) -> str:
     # Adjacent consonants of one class count once; vowels keep consonants apart.
     classes = _collapse_repeats(text.translate(_LOOSE_CLASS_ONLY))
     return classes.replace(".", "")
+
+
+#: German/Polish/Baltic spellings of East Slavic sounds -> one common form, applied in
+#: order (longest first). ``\x01`` stands for German ``tsch`` (ч), kept apart from the
+#: German ``ch`` (х).
+_SLAVIC_FOLDS: tuple[tuple[str, str], ...] = (
+    ("schtsch", "shch"),
+    ("tsch", "\x01"),
+    ("sch", "sh"),
+    ("kh", "\x02"),
+    ("ch", "\x02"),
+    ("w", "v"),
+    ("j", "y"),
+    ("ss", "s"),
+)
+
+
+@lru_cache(maxsize=200_000)
+def slavic_romanisation_key(token: str) -> str:
+    """Fold the German/Polish/Baltic romanisation of an East Slavic name onto the English.
+
+    Args:
+        token: one normalised (ASCII lower-case) token.
+
+    Returns:
+        The folded token (``werchnjaja`` and ``verkhnyaya`` both give one key); tokens
+        without the letters concerned come back unchanged.
+    """
+    key = token
+    for source, target in _SLAVIC_FOLDS:
+        if source in key:
+            key = key.replace(source, target)
+    return key

@@ -232,3 +232,47 @@ def test_one_part_alias_of_a_listed_person_needs_a_qualifier() -> None:
 def test_korean_names_in_russian_spelling_match_the_listed_romanisation() -> None:
     assert score("Ким Чен Ын", "KIM Jong Un", "Person") >= 0.9
     assert score("Ким Чен Ын", "KIM Yo Jong", "Person") < 0.5
+
+
+def test_region_qualifier_against_a_bare_brand_name() -> None:
+    # A brand named alone covers its regional arm; a country qualifier, or the brand
+    # named with its own legal form, still names another subsidiary.
+    assert score("Lumorix", "Lumorix Europe Sp. z o.o.") >= 0.7
+    assert score("Lumorix", "Lumorix Asia Ltd") >= 0.7
+    assert score("Lumorix S.A.", "Lumorix Europe S.A.") < 0.7
+    assert score("Lumorix Trading", "Lumorix Trading Chile") < 0.7
+    assert [p.kind for p in prepare_name("Lumorix Europe", "org").parts] == ["name", "qualifier"]
+
+
+def test_one_letter_dropped_inside_a_long_company_word() -> None:
+    assert score("Brightmoor Logistics", "Brightmor Logistics") >= 0.7
+    # Even when both spellings are frequent words (surnames).
+    assert score("Forest Trading Ltd", "Forrest Trading Ltd") >= 0.7
+    # Substitutions in frequent words stay different words.
+    assert score("Harbour Exports Ltd", "Harbour Experts Ltd") < 0.7
+
+
+def test_plural_of_a_company_or_vessel_word_is_another_name() -> None:
+    assert score("MV Estrela do Norte", "MV Estrelas do Norte") < 0.7
+    assert score("Navegantes Mondego Lda", "Navegante Mondego Lda") < 0.7
+
+
+def test_german_and_baltic_spellings_of_east_slavic_names() -> None:
+    assert score("Voskresenskaya Agro", "Woskressenskaja Agro") >= 0.9
+    assert score("Andrejs Petrovs", "Andrey Petrov", "Person") >= 0.8
+    # Four-letter syllables are left alone (Korean ``Jong``/``Yong`` are two syllables).
+    assert score("Kim Jong Chol", "Kim Yong Chol", "Person") < 0.9
+
+
+def test_middle_names_omitted_by_the_listed_name() -> None:
+    assert score("Karim Yusuf Haddad Nasser", "Karim Nasser", "Person") >= 0.7
+    # A different middle name still contradicts.
+    assert score("Karim Yusuf Nasser", "Karim Haddad Nasser", "Person") < 0.7
+    # The ends must agree: a name whose last part is unmatched gets no relief.
+    assert score("Karim Nasser Yusuf Haddad", "Karim Nasser", "Person") < 0.7
+
+
+def test_danish_and_norwegian_a_s_is_a_legal_form() -> None:
+    prepared = prepare_name("Nordlys Shipping A/S", "org")
+    assert prepared.legal_forms == frozenset({"jsc"})
+    assert [p.form for p in prepared.parts] == ["nordlys", "shipping"]
