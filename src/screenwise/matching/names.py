@@ -56,6 +56,7 @@ from screenwise.results import NamePartMatch, PartHow
 __all__ = [
     "CROSS_SCRIPT_DISCOUNT",
     "LEGAL_FORM_MISMATCH",
+    "LEGAL_JURISDICTION_MISMATCH",
     "NAME_COSTS",
     "NASAB_CROSSING",
     "NUMBER_COST",
@@ -80,6 +81,9 @@ NAME_COSTS: dict[str, dict[str, float]] = {
 LEGAL_FORM_WEIGHT = 0.3
 #: Cost (in part weights) of two different legal-form classes.
 LEGAL_FORM_MISMATCH = 1.2
+#: Cost of two native legal forms of disjoint jurisdictions (``GmbH`` / ``Sdn. Bhd.``):
+#: the same name registered in two countries is two legal persons.
+LEGAL_JURISDICTION_MISMATCH = 2.0
 #: Share of a country qualifier's weight counted when only one name has it.
 QUALIFIER_COST = 1.6
 #: Share of a region qualifier's weight (``Europe``, ``Asia``) counted when only one name
@@ -795,8 +799,15 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         else:
             cost = _LEFTOVER_COSTS.get(c_parts[j].kind, costs["missing"])
         denominator += cost * c_parts[j].weight
-    # Legal forms: compared as generic classes, never decisive.
-    if query.legal_forms and candidate.legal_forms:
+    # Legal forms: compared as generic classes, never decisive; native forms of disjoint
+    # jurisdictions name two legal persons (a subsidiary abroad).
+    if (
+        query.legal_countries
+        and candidate.legal_countries
+        and not query.legal_countries & candidate.legal_countries
+    ):
+        denominator += LEGAL_JURISDICTION_MISMATCH
+    elif query.legal_forms and candidate.legal_forms:
         if query.legal_forms & candidate.legal_forms or _UNSPECIFIC_FORMS & (
             query.legal_forms | candidate.legal_forms
         ):

@@ -37,7 +37,12 @@ from rigour.names import extract_org_types
 
 from screenwise.names.normalize import normalize_name, tokenize_name
 from screenwise.names.phonetics import consonant_skeleton, loose_key, phonetic_key
-from screenwise.names.scripts import ABJAD_SCRIPTS, LOSSY_SCRIPTS, detect_script
+from screenwise.names.scripts import (
+    ABJAD_SCRIPTS,
+    LOSSY_SCRIPTS,
+    detect_script,
+    han_ordinals_to_digits,
+)
 
 __all__ = [
     "NameKind",
@@ -135,6 +140,9 @@ class PreparedName:
         syllables: True when every part is one Hangul syllable (a Korean personal name
             written in Hangul): a part then never stands for two words of a Latin name.
         significant: number of parts that are not particles (``al``, ``bin``, ``van``).
+        legal_countries: jurisdictions (ISO 3166-1 alpha-2) of the name's native legal
+            form (``GmbH`` -> ``{"de", "at", "ch", "li"}``), empty for English or no forms
+            (``data/names.yml::LEGAL_FORM_JURISDICTIONS``).
     """
 
     original: str
@@ -148,6 +156,7 @@ class PreparedName:
     lossy: bool = False
     syllables: bool = False
     significant: int = 0
+    legal_countries: frozenset[str] = frozenset()
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -473,6 +482,17 @@ def make_part(form: str, kind: PartKind = "name", *, org_words: bool = False) ->
 
 
 @lru_cache(maxsize=1)
+def _registration_labels() -> re.Pattern[str]:
+    """The registration-number labels of ``data/names.yml``, each before a 5+ digit number."""
+    labels = sorted(
+        (str(label) for label in load_word_lists()["REGISTRATION_NUMBER_LABELS"]),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(x) for x in labels) + r") (?=\d{5})")
+
+
+@lru_cache(maxsize=1)
 def _legal_phrases() -> tuple[re.Pattern[str], dict[str, str]]:
     table = {
         " ".join(tokenize_name(str(k))): str(v)
@@ -526,6 +546,8 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
     titles, ambiguous, particles, common, legal_table, _ = _tables()
     text = unicodedata.normalize("NFKC", name).casefold() if isinstance(name, str) else ""
     script = detect_script(text)
+    if kind != "person" and script == "Han":
+        text = han_ordinals_to_digits(text)
     legal: set[str] = set()
     qualifiers: set[str] = set()
     if kind == "org":
@@ -535,6 +557,7 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
                 qualifiers.update(tokenize_name(inner))
     normalized = normalize_name(text) or ""
     if kind == "org" and normalized:
+        normalized = _registration_labels().sub(" ", normalized).strip() or normalized
         pattern, phrases = _legal_phrases()
         for found in pattern.findall(normalized):
             legal.add(phrases[found])
@@ -663,7 +686,45 @@ def prepare_name(name: str, kind: NameKind = "org") -> PreparedName:
         syllables=script == "Hangul"
         and len(parts) == sum(1 for char in text if "\uac00" <= char <= "\ud7a3"),
         significant=sum(1 for p in parts if p.kind != "particle"),
+        legal_countries=_legal_countries(name) if kind == "org" else frozenset(),
     )
+
+
+@lru_cache(maxsize=1)
+def _jurisdiction_tables() -> tuple[
+    dict[tuple[str, ...], frozenset[str]], dict[tuple[str, ...], frozenset[str]]
+]:
+    """Native legal forms (token tuples) -> jurisdictions: at a name's end, at its start."""
+    data = load_word_lists()
+    suffixes = {
+        tuple(str(form).split()): frozenset(str(c) for c in countries)
+        for form, countries in data["LEGAL_FORM_JURISDICTIONS"].items()
+    }
+    starts = {tuple(str(form).split()) for form in data["LEGAL_FORM_PREFIXES"]}
+    prefixes = {form: countries for form, countries in suffixes.items() if form in starts}
+    return suffixes, prefixes
+
+
+#: Longest native legal form, in tokens (``sp z o o``).
+_EDGE_TOKENS = 4
+
+
+def _legal_countries(name: str) -> frozenset[str]:
+    """Jurisdictions of the native legal form ending (or starting) an organisation name.
+
+    ``Korvessa Industrial Sdn. Bhd.`` -> ``{"my"}``; ``OOO Romashka`` -> the Russian-
+    speaking jurisdictions; ``Acme Ltd`` -> empty (an English form says nothing about
+    the jurisdiction). Source: ``data/names.yml::LEGAL_FORM_JURISDICTIONS``.
+    """
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    tokens = tokenize_name(text)
+    suffixes, prefixes = _jurisdiction_tables()
+    found: set[str] = set()
+    for size in range(1, min(_EDGE_TOKENS, len(tokens) - 1) + 1):
+        found |= suffixes.get(tuple(tokens[-size:]), frozenset())
+        found |= prefixes.get(tuple(tokens[:size]), frozenset())
+    return frozenset(found)
 
 
 def prepare_names(name: str, kind: NameKind = "org") -> tuple[PreparedName, ...]:

@@ -50,6 +50,7 @@ __all__ = [
     "ABJAD_SCRIPTS",
     "LOSSY_SCRIPTS",
     "detect_script",
+    "han_ordinals_to_digits",
     "romanize_hangul",
     "romanize_korean_cyrillic",
     "transliterate",
@@ -300,6 +301,71 @@ def romanize_korean_cyrillic(text: str) -> str:
         return surnames.get(word) or _romanize_korean_syllable(word)
 
     return _CYRILLIC_WORD.sub(replace, text)
+
+
+# --- Han ordinals ---------------------------------------------------------------------
+
+#: Han numeral digits and multipliers (CJK Unified Ideographs; the common and the
+#: financial-free forms). Source: Unicode Standard ch. 18.1, "Han" (numeric values of
+#: ideographs, Unihan ``kPrimaryNumeric``).
+_HAN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_HAN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_HAN_ORDINAL = re.compile("第\\s*([0-9]+|[" + "".join(_HAN_DIGITS) + "".join(_HAN_UNITS) + "]+)")
+
+
+def _han_number(run: str) -> int:
+    """Value of a run of Han numerals: ``十八`` -> 18, ``二十三`` -> 23, ``一九`` -> 19."""
+    if not any(c in _HAN_UNITS for c in run):
+        # Digits written one by one, positionally (``一九八四`` -> 1984).
+        return int("".join(str(_HAN_DIGITS[c]) for c in run))
+    total = 0
+    digit: int | None = None
+    for char in run:
+        if char in _HAN_DIGITS:
+            digit = _HAN_DIGITS[char]
+        else:
+            total += (1 if digit is None else digit) * _HAN_UNITS[char]
+            digit = None
+    return total + (digit or 0)
+
+
+def han_ordinals_to_digits(text: str) -> str:
+    """Write ordinal numbers of Han-script names in digits: ``第十八星風丸`` -> ``第 18 星風丸``.
+
+    ``第`` + numerals is "No. n" in Chinese and Japanese organisation and vessel names
+    (``第八星風丸`` "Seifu Maru No. 8"); as digits the number is compared as a number (a
+    different number is another vessel or company), not as syllables (``ba`` / ``shi ba``).
+    Only numerals after ``第`` are read: elsewhere the characters are name syllables (the
+    given name ``三`` in ``金铁三``, the ``万`` of ``万达``).
+
+    Args:
+        text: a name, NFKC-normalised.
+
+    Returns:
+        The text with each ordinal's number (Han numerals or ASCII digits, ``第18``)
+        written as space-separated ASCII digits.
+    """
+    if "第" not in text:
+        return text
+    return _HAN_ORDINAL.sub(lambda m: f"第 {_number(m.group(1))} ", text)
+
+
+def _number(run: str) -> int:
+    return int(run) if run.isascii() else _han_number(run)
 
 
 # --- ICU transliterators ---------------------------------------------------------------

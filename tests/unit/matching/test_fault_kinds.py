@@ -276,3 +276,67 @@ def test_danish_and_norwegian_a_s_is_a_legal_form() -> None:
     prepared = prepare_name("Nordlys Shipping A/S", "org")
     assert prepared.legal_forms == frozenset({"jsc"})
     assert [p.form for p in prepared.parts] == ["nordlys", "shipping"]
+
+
+# --- ordinal numbers in Han-script organisation and vessel names ------------------------
+
+
+def test_han_ordinals_are_read_as_numbers() -> None:
+    from screenwise.names.scripts import han_ordinals_to_digits
+
+    assert han_ordinals_to_digits("第十八星風丸") == "第 18 星風丸"
+    assert han_ordinals_to_digits("第二十三号") == "第 23 号"
+    assert han_ordinals_to_digits("第一〇五丸") == "第 105 丸"
+    assert han_ordinals_to_digits("第18丸") == "第 18 丸"
+    # Numerals that are not ordinals are name syllables.
+    assert han_ordinals_to_digits("金铁三") == "金铁三"
+    assert han_ordinals_to_digits("万达集团") == "万达集团"
+
+
+def test_vessels_numbered_differently_in_han_numerals_are_two_vessels() -> None:
+    other, _ = compare_names("第八大洋丸", "第十八大洋丸", schema="Vessel")
+    same, _ = compare_names("第十八大洋丸", "第18大洋丸", schema="Vessel")
+    assert other < 0.5
+    assert same > 0.9
+    # Person names keep their numeral syllables.
+    person = prepare_name("金铁三", "person")
+    assert [p.kind for p in person.parts] == ["name", "name"]
+
+
+# --- native legal forms of different jurisdictions ---------------------------------------
+
+
+def test_native_legal_forms_name_their_jurisdictions() -> None:
+    assert prepare_name("Korvessa Industrial Sdn. Bhd.", "org").legal_countries == {"my"}
+    assert "de" in prepare_name("Korvessa Industrial GmbH", "org").legal_countries
+    assert "ru" in prepare_name("OOO Romashka", "org").legal_countries
+    assert prepare_name("Acme Sp. z o.o.", "org").legal_countries == {"pl"}
+    # English forms are used worldwide as translations; a form word starting a name that
+    # only ends names is no legal form.
+    assert prepare_name("Acme Trading Ltd", "org").legal_countries == frozenset()
+    assert prepare_name("Ag Bank", "org").legal_countries == frozenset()
+
+
+def test_one_name_registered_in_two_jurisdictions_is_two_companies() -> None:
+    abroad, _ = compare_names("Tarvolo Instruments GmbH", "Tarvolo Instruments Sdn. Bhd.")
+    translated, _ = compare_names("OOO Tarvolo Instruments", "Tarvolo Instruments LLC")
+    same_country, _ = compare_names("Tarvolo Instruments GmbH", "Tarvolo Instruments GmbH")
+    assert abroad < 0.5
+    assert translated > 0.9 and same_country > 0.9
+
+
+# --- registration-number labels inside company names -------------------------------------
+
+
+def test_registration_number_labels_are_not_name_words() -> None:
+    a = prepare_name("Lomberk Gradnja d.o.o., MŠ 1234567000", "org")
+    b = prepare_name("Lomberk Gradnja d.o.o., maticna stevilka 1234567000", "org")
+    assert a.normalized == b.normalized
+    score, _ = compare_names(
+        "Lomberk Gradnja d.o.o., MŠ 1234567000",
+        "Lomberk Gradnja d.o.o., maticna stevilka 1234567000",
+        schema="Company",
+    )
+    assert score > 0.9
+    # A label word before a short number is part of the name (a brand such as "VAT 69").
+    assert prepare_name("VAT 69 Distillers", "org").normalized == "vat 69 distillers"
