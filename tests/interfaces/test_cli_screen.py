@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from screenwise.cli.main import cli
 from screenwise.entities import make_entity
@@ -44,8 +44,12 @@ def db(tmp_path: Path) -> str:
     return url
 
 
+def invoke(db: str, tmp_path: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", db, "--data-dir", str(tmp_path / "data"), *args])
+
+
 def run(db: str, tmp_path: Path, *args: str) -> str:
-    result = CliRunner().invoke(cli, ["--db", db, "--data-dir", str(tmp_path / "data"), *args])
+    result = invoke(db, tmp_path, *args)
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -317,20 +321,7 @@ def test_screen_file_reads_other_encodings_and_names_the_bad_line(db: str, tmp_p
     customers = tmp_path / "latin1.csv"
     customers.write_bytes("id,name\nc1,Kim Jong Un\nc2,Gerhard Schröder\n".encode("latin-1"))
     out = tmp_path / "hits.jsonl"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "--db",
-            db,
-            "--data-dir",
-            str(tmp_path / "data"),
-            "screen-file",
-            str(customers),
-            "-o",
-            str(out),
-            "--no-progress",
-        ],
-    )
+    result = invoke(db, tmp_path, "screen-file", str(customers), "-o", str(out), "--no-progress")
     assert result.exit_code == 2
     assert "byte 0xf6 is not valid utf-8 text" in result.output
     assert "latin1.csv line 3 (byte offset 38)" in " ".join(result.output.split())
