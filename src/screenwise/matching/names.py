@@ -82,8 +82,10 @@ LEGAL_FORM_WEIGHT = 0.3
 #: Cost (in part weights) of two different legal-form classes.
 LEGAL_FORM_MISMATCH = 1.2
 #: Cost of two native legal forms of disjoint jurisdictions (``GmbH`` / ``Sdn. Bhd.``):
-#: the same name registered in two countries is two legal persons.
-LEGAL_JURISDICTION_MISMATCH = 2.0
+#: the same name registered in two countries is two legal persons, but probably one group
+#: (a subsidiary abroad, which ownership rules make a screening concern): enough to rank
+#: the same-country entry first, not to hide an identical distinctive name.
+LEGAL_JURISDICTION_MISMATCH = 0.5
 #: Share of a country qualifier's weight counted when only one name has it.
 QUALIFIER_COST = 1.6
 #: Share of a region qualifier's weight (``Europe``, ``Asia``) counted when only one name
@@ -204,14 +206,18 @@ def _gendered_forms(a: str, b: str) -> bool:
 _ORG_INNER_EDIT_MIN = 6
 
 
-def _org_inner_edit(fa: str, fb: str) -> tuple[float, PartHow | None] | None:
+def _org_inner_edit(
+    fa: str, fb: str, same_sound: bool = False
+) -> tuple[float, PartHow | None] | None:
     """Score two organisation words one letter apart in length, or None when unrelated.
 
     A letter dropped or added inside a long distinctive word (``Chevron``/``Chevon``,
     ``Schwarz``/``Schwartz``) is a misspelling, scored like a person-name edit even when
     both forms are frequent words. A final ``-s`` added or removed (``Cacaueiro``/
     ``Cacaueiros``, ``Paranaguá``/``Paranaguás``) is a plural, which names another
-    party: no match. Other differences return None (the general rules apply).
+    party: no match. Another final letter that leaves the word's sound unchanged
+    (``Faberlic``/``Faberlick``, ``same_sound``: equal phonetic keys) is a misspelling too.
+    Other differences return None (the general rules apply).
     """
     short, long = (fa, fb) if len(fa) < len(fb) else (fb, fa)
     if len(long) != len(short) + 1 or len(short) < _ORG_INNER_EDIT_MIN - 1:
@@ -219,6 +225,8 @@ def _org_inner_edit(fa: str, fb: str) -> tuple[float, PartHow | None] | None:
     if long[:-1] == short:
         if long[-1] == "s":
             return 0.0, None
+        if same_sound and len(short) >= _ORG_INNER_EDIT_MIN:
+            return 1.0 - 1.0 / len(long), "fuzzy"
         return None
     if len(short) < _ORG_INNER_EDIT_MIN:
         return None
@@ -328,7 +336,7 @@ def compare_parts(
         if romanised is not None:
             return romanised
     if org and not cross and a.kind == "name" and b.kind == "name":
-        inner = _org_inner_edit(fa, fb)
+        inner = _org_inner_edit(fa, fb, same_sound=a.key == b.key)
         if inner is not None:
             return inner
     if (
@@ -800,7 +808,7 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
             cost = _LEFTOVER_COSTS.get(c_parts[j].kind, costs["missing"])
         denominator += cost * c_parts[j].weight
     # Legal forms: compared as generic classes, never decisive; native forms of disjoint
-    # jurisdictions name two legal persons (a subsidiary abroad).
+    # jurisdictions cost a little (a subsidiary abroad ranks below the same-country entry).
     if (
         query.legal_countries
         and candidate.legal_countries
