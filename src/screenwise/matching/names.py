@@ -201,6 +201,10 @@ def _gendered_forms(a: str, b: str) -> bool:
     )
 
 
+#: A phonetic key of two consonant classes counts only between words whose lengths differ
+#: by less than this ratio (shorter / longer).
+_SHORT_KEY_LENGTH_RATIO = 0.6
+
 #: Shortest organisation word (letters of the shorter form) in which one letter dropped
 #: or added inside the word is a misspelling of the same word (``Chevron``/``Chevon``).
 _ORG_INNER_EDIT_MIN = 6
@@ -363,7 +367,13 @@ def compare_parts(
         if distance <= budget:
             per_edit = ORG_EDIT_COST if org else 1.0
             best, how = max(0.0, 1.0 - per_edit * distance / length), "fuzzy"
-    if a.key == b.key and len(a.key) >= 2:
+    if (
+        a.key == b.key
+        and len(a.key) >= 2
+        and (len(a.key) >= 3 or min(len(fa), len(fb)) >= _SHORT_KEY_LENGTH_RATIO * length)
+    ):
+        # A two-consonant key says little: words of very different length that share
+        # one (``xxxxxxxxxx`` / ``cheaz``) do not sound alike.
         phon = _SCORES["phonetic"] if len(a.key) >= 3 else _SCORES["phonetic_short"]
         if org and min(len(fa), len(fb)) <= 5:
             phon = _SCORES["phonetic_short"] if min(len(fa), len(fb)) > 4 else 0.0
@@ -600,8 +610,8 @@ class NameComparison:
         matched: number of aligned parts that are not particles.
         contradicting: number of contradicting part pairs.
         exact: True when every part matched exactly and nothing is left over.
-        lone: True when a single part aligned and a name part (not a particle) is left
-            over on either side: the match rests on one name part.
+        lone: True when a single part aligned other than by an initial and a name part
+            (not a particle) is left over on either side: the match rests on one name part.
     """
 
     similarity: float
@@ -839,7 +849,14 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         if j not in contra_c:
             explained.append((None, c_parts[j].form, "missing", 0.0))
     exact = not left_q and not left_c and all(how == "exact" for _, _, how in aligned.values())
-    lone = matched == 1 and (
+    # An initial is weak evidence: a match of one full part plus initials rests on that part
+    # (``Vladimir Putin`` / ``KONONOV, Vladimir P.``: ``putin~p``, KONONOV left over).
+    full = sum(
+        1
+        for i, (j, _, how) in aligned.items()
+        if how != "initial" and (q_parts[i].kind != "particle" or c_parts[j].kind != "particle")
+    )
+    lone = full == 1 and (
         any(q_parts[i].kind != "particle" for i in left_q)
         or any(c_parts[j].kind != "particle" for j in left_c)
     )

@@ -352,3 +352,24 @@ def test_a_silent_final_letter_in_a_company_word_is_a_misspelling() -> None:
     plural, _ = compare_names("Tarvolics Trading", "Tarvolic Trading", schema="Company")
     assert silent > 0.8 and "tarvolick~tarvolic fuzzy" in explanation.summary
     assert plural < silent
+
+
+# --- weak evidence: initials and two-consonant sound keys --------------------------------
+
+
+def test_a_query_surname_matching_only_a_listed_initial_does_not_alert() -> None:
+    score, explanation = compare_names("Vladimir Tarkin", "KOLOMOV, Vladimir T.", schema="Person")
+    assert "tarkin~t initial" in explanation.summary
+    assert score < 0.7
+    # An initial beside two full agreeing parts is still good evidence.
+    full, _ = compare_names("J. Tarkin Kolomov", "John Tarkin KOLOMOV", schema="Person")
+    assert full > 0.8
+
+
+def test_a_two_consonant_sound_key_needs_words_of_similar_length() -> None:
+    assert compare_names("xxxxxxxxxx", "ЧЭАЗ", schema="Company")[0] == 0.0
+    assert compare_names("Yusuf Ali", "Youssef Ali", schema="Person")[0] > 0.9
+
+
+def test_chinese_and_korean_spellings_of_one_surname_agree() -> None:
+    assert compare_names("Li Wei", "LEE Wei", schema="Person")[0] > 0.9
