@@ -628,10 +628,16 @@ class Screener:
             **kw: passed to :meth:`screen` (``threshold``, ``limit``, ``include_below``).
 
         Yields:
-            One :class:`ScreeningResult` per query, hits only among new or changed entities.
+            One :class:`ScreeningResult` per query, hits only among new or changed entities;
+            hits carry the delta's new version as their ``list_version``.
         """
-        entities = list(delta.added) + [change.new for change in delta.changed]
-        sub = Screener(entities, list_versions=self.list_versions, settings=self.settings)
+        entities = delta.rescreen_entities()
+        versions = dict(self.list_versions)
+        if delta.new_version is not None and entities:
+            from screenwise.entities import list_id_of
+
+            versions[list_id_of(entities[0])] = delta.new_version
+        sub = Screener(entities, list_versions=versions, settings=self.settings)
         for query in queries:
             yield sub.screen(query, **kw)
 

@@ -338,3 +338,48 @@ def test_screen_file_reads_other_encodings_and_names_the_bad_line(db: str, tmp_p
     )
     ids = [json.loads(line)["query_id"] for line in out.read_text().splitlines()]
     assert "c2" in ids
+
+
+def test_rescreen_reports_hits_of_the_update_with_the_new_version(db: str, tmp_path: Path) -> None:
+    kim = make_entity("us_ofac_sdn", "20157", "Person")
+    kim.add("name", "KIM, Jong Un")
+    kim.add("birthDate", "1984-01-08")
+    kim.add("program", "DPRK3")
+    peskov = make_entity("us_ofac_sdn", "35320", "Person")
+    peskov.add("name", "PESKOV, Dmitry Sergeyevich")
+    update = ParsedList(
+        list_id="us_ofac_sdn",
+        entities=[kim, peskov],
+        content_hash=hash_contents([b"update"]),
+        published=date(2024, 4, 2),
+        source="fixture",
+        format="fixture",
+    )
+    with ListStore(db) as store:
+        old_version = store.active_version("us_ofac_sdn")
+        new_version = store.load(update, force=True).version
+        # The update is reviewed before it serves: the old version stays active.
+        store.activate(old_version.version_id)
+    assert new_version is not None
+    customers = tmp_path / "customers.csv"
+    customers.write_text("id,name\nc1,Dmitry Peskov\nc2,Kim Jong Un\nc3,\n", encoding="utf-8")
+    out = tmp_path / "rescreen.jsonl"
+    output = run(
+        db,
+        tmp_path,
+        "rescreen",
+        str(customers),
+        "--list",
+        "us_ofac_sdn",
+        "--to",
+        new_version.version_id,
+        "-o",
+        str(out),
+    )
+    assert "1 added" in output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    hit = next(line for line in lines if line.get("entity_id") == "us_ofac_sdn-35320")
+    assert hit["list_version"] == new_version.version_id
+    # Kim is unchanged in the update: not rescreened against him.
+    assert {"query_id": "c2", "hits": 0} in lines
+    assert any(line.get("skipped") for line in lines if line["query_id"] == "c3")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import click
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -504,6 +505,15 @@ def compare_command(
 @click.option(
     "--threshold", type=THRESHOLD, help="Score threshold for a match (default: settings)."
 )
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON lines output file (default: standard output).",
+)
+@click.option(
+    "--encoding", default="utf-8", show_default=True, help="Text encoding of the file."
+)
 @pass_app
 def rescreen_command(
     app: AppContext,
@@ -513,13 +523,16 @@ def rescreen_command(
     to_ref: str | None,
     columns: str | None,
     threshold: float | None,
+    output: Path | None,
+    encoding: str,
 ) -> None:
     """Screen a customer file only against what changed between two list versions.
 
-    Writes JSON lines as screen-file does.
+    Writes JSON lines as screen-file does (hits carry the new version as "list_version";
+    records that cannot be screened get a "skipped" line), to -o or standard output.
     """
     from screenwise.delta import default_base_version, diff_versions
-    from screenwise.screening import read_queries
+    from screenwise.screening import SkippedRecord, read_queries
 
     store = app.existing_store
     new = store.resolve_version(list_id, to_ref)
@@ -532,13 +545,30 @@ def rescreen_command(
         f"{old.version_id} -> {new.version_id}: {len(delta.added)} added, {len(delta.changed)} changed"
     )
     for note in delta.notes:
-        err_console.print(f"note: {note}", highlight=False)
+        err_console.print(f"note: {escape(note)}", highlight=False)
     screener = app.screener()
-    for result in screener.rescreen(
-        read_queries(path, columns=_parse_columns(columns)), delta, threshold=threshold
-    ):
-        lines = [_hit_line(result.query.id, h) for h in result.hits] or [
-            {"query_id": result.query.id, "hits": 0}
-        ]
-        for line in lines:
-            emit_json(line)
+    skipped: list[SkippedRecord] = []
+    queries = list(
+        read_queries(
+            path, columns=_parse_columns(columns), encoding=encoding, on_skip=skipped.append
+        )
+    )
+    out = output.open("w", encoding="utf-8") if output is not None else None
+    try:
+
+        def write(lines: list[dict[str, Any]]) -> None:
+            if out is not None:
+                _write_lines(out, lines)
+            else:
+                for line in lines:
+                    emit_json(line)
+
+        write([_skipped_line(r.query_id, r.line, r.reason) for r in skipped])
+        for result in screener.rescreen(queries, delta, threshold=threshold):
+            write(
+                [_hit_line(result.query.id, h) for h in result.hits]
+                or [{"query_id": result.query.id, "hits": 0}]
+            )
+    finally:
+        if out is not None:
+            out.close()
