@@ -402,6 +402,14 @@ class Screener:
                 field="name",
             )
         wanted = lists if lists is not None else query.lists
+        if wanted is not None:
+            unknown = [lid for lid in wanted if lid not in self._prepared.list_ids]
+            if unknown:
+                raise QueryError(
+                    f"lists: unknown list id {', '.join(map(repr, unknown))} (lists here: "
+                    f"{', '.join(sorted(self._prepared.list_ids))})",
+                    field="lists",
+                )
         return prepared, self._index.retrieve(prepared, limit=limit, lists=wanted)
 
     def _score(
@@ -434,7 +442,7 @@ class Screener:
             ``(candidate, scored)`` pairs sorted by score, then retrieval rank.
 
         Raises:
-            QueryError: when the query has no name.
+            QueryError: when the query has no name, or names a list id not screened here.
         """
         prepared, found = self._retrieve(query, lists, limit)
         return self._score(prepared, found, range(len(found)))
@@ -461,7 +469,7 @@ class Screener:
             The :class:`ScreeningResult`, hits sorted by score.
 
         Raises:
-            QueryError: when the query has no name.
+            QueryError: when the query has no name, or names a list id not screened here.
         """
         threshold = self.threshold if threshold is None else threshold
         limit = self.settings.limit if limit is None else limit
@@ -602,7 +610,7 @@ class Screener:
             The :class:`Hit` (score 0.0 when no name matches).
 
         Raises:
-            QueryError: when the query has no name.
+            QueryError: when the query has no name, or names a list id not screened here.
         """
         if not query.names:
             raise QueryError("query has no name (property 'name')")
@@ -737,7 +745,7 @@ class SkippedRecord:
     """A customer-file record that was not screened, and why.
 
     Attributes:
-        query_id: the record's id, else ``line <n>``.
+        query_id: the record's id, else ``line-<n>``.
         line: its line (CSV: physical line where it ends; JSON lines: line; Parquet: row).
         reason: why it was skipped, naming the field.
     """
@@ -747,9 +755,21 @@ class SkippedRecord:
     reason: str
 
 
+def _line_id(line: int) -> str:
+    """The id given to a record without one: ``line-<n>`` (never a customer id)."""
+    return f"line-{line}"
+
+
 def _record_id(row: Mapping[str, Any], columns: Mapping[str, str], line: int) -> str:
     given = row.get(columns.get("id", "id"))
-    return str(given) if given not in (None, "") else str(line)
+    return str(given) if given not in (None, "") else _line_id(line)
+
+
+def _cell_values(value: Any) -> list[str]:
+    """The values of one cell: a JSON list item by item, text split on ``;``."""
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if v is not None]
+    return [item.strip() for item in str(value).split(";")]
 
 
 def _row_query(
@@ -764,7 +784,7 @@ def _row_query(
         except ValueError as exc:
             return f"not a query ({exc})"
         if query.id is None:
-            query.id = str(line)
+            query.id = _line_id(line)
         return query
     props: dict[str, list[str]] = {}
     for field, column in columns.items():
@@ -773,8 +793,7 @@ def _row_query(
             continue
         prop = _COLUMN_PROPS.get(field, field)
         values = props.setdefault(prop, [])
-        for item in str(value).split(";"):
-            item = item.strip()
+        for item in _cell_values(value):
             if not item or item in values:
                 continue
             try:
@@ -829,8 +848,9 @@ def read_queries(
     ``eval/names/queries.jsonl``), ``.parquet``. Flat records map columns to query fields:
     ``name``, ``alias``, ``birth_date``, ``country``, ``nationality``, ``passport``,
     ``id_number``, ``imo``, ``schema``, ``id``; ``columns`` renames them
-    (``{"name": "full_name"}``). Several values in one cell are separated by ``;``. A
-    record without an id gets its line number (CSV: the physical line where it ends).
+    (``{"name": "full_name"}``). Several values in one cell are separated by ``;`` (or
+    given as a JSON list). A record without an id gets ``line-<n>``, its line number
+    (CSV: the physical line where it ends), which no customer id can collide with.
 
     One bad record never stops the file: a record without a name, a line that is not
     JSON or a JSON record that is not a valid query is skipped with a warning naming the
@@ -902,10 +922,10 @@ def read_queries(
                     try:
                         data = json.loads(text)
                     except json.JSONDecodeError as exc:
-                        skip(str(line), line, f"invalid JSON ({exc.msg})")
+                        skip(_line_id(line), line, f"invalid JSON ({exc.msg})")
                         continue
                     if not isinstance(data, dict):
-                        skip(str(line), line, "expected a JSON object")
+                        skip(_line_id(line), line, "expected a JSON object")
                         continue
                     query = emit(data, line)
                     if query is not None:

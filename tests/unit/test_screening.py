@@ -293,3 +293,26 @@ def test_a_name_of_punctuation_only_is_not_a_query() -> None:
         Query(schema="Person", properties={"name": ["!!! ???", " "]})
     assert caught.value.field == "properties.name"
     assert Query(schema="Person", properties={"name": ["!!!", "Kim"]}).names == ["!!!", "Kim"]
+
+
+def test_read_queries_ids_lists_and_list_values(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text(
+        '{"id": 7, "name": "Kim Jong Un"}\n'
+        '{"name": ["Rosneft", "Gazprom"], "schema": "Company"}\n'
+        "not json\n",
+        encoding="utf-8",
+    )
+    skipped: list[str] = []
+    queries = list(read_queries(path, on_skip=lambda r: skipped.append(r.query_id)))
+    # A record without an id is named by its line, never like a customer id ("7").
+    assert [q.id for q in queries] == ["7", "line-2"]
+    assert queries[1].properties["name"] == ["Rosneft", "Gazprom"]
+    assert skipped == ["line-3"]
+
+
+def test_an_unknown_list_id_is_an_error_not_an_empty_result(screener: Screener) -> None:
+    query = Query(schema="Person", properties={"name": ["Kim Jong Un"]})
+    with pytest.raises(QueryError, match="unknown list id 'nosuchlist'"):
+        screener.screen(query, lists=["nosuchlist"])
+    assert screener.screen(query, lists=["gb_hmt_sanctions"]).hits
