@@ -151,7 +151,8 @@ def render_terminal(result: TextScreeningResult, original: str, console: Console
 
     Each mention line starts with its status (:func:`mention_status`): alerts in bold
     red, mentions below the threshold and mentions in page furniture dimmed and tagged,
-    so that a namesake listed next to an alert is not read as one.
+    so that a namesake listed next to an alert is not read as one. Mentions of one span
+    with one status (a party listed on several lists) share a line.
     """
     head = result.title or result.source or "article"
     console.print(f"[bold]{head}[/]  {result.date or ''}  {result.author or ''}".rstrip())
@@ -166,13 +167,19 @@ def render_terminal(result: TextScreeningResult, original: str, console: Console
     if result.countries:
         console.print("Sanctioned jurisdictions named: " + ", ".join(result.countries))
     reading = _reading_text(result, original)
+    # One line per span and status: the same party's entries on several lists (OFAC, UK,
+    # CSL) are one mention to read, their ids listed together.
+    grouped: dict[tuple[int, int, str], list[Mention]] = {}
     for mention in result.mentions:
-        status = mention_status(mention, result.threshold)
+        key = (mention.start, mention.end, mention_status(mention, result.threshold))
+        grouped.setdefault(key, []).append(mention)
+    for (start, end, status), same in grouped.items():
+        mention = max(same, key=lambda m: m.score)
         alert = mention.match
+        ids = ", ".join(dict.fromkeys(m.entity_id for m in same))
         label = Text(f"[{status}] ", style="bold red" if alert else "yellow")
         label.append(
-            f"[{mention.region}] {mention.start}-{mention.end} {mention.score:.2f} "
-            f"{mention.entity_id} ({mention.caption}) ",
+            f"[{mention.region}] {start}-{end} {mention.score:.2f} {ids} ({mention.caption}) ",
             style="" if alert else "dim",
         )
         line = _snippet(mention, reading, "bold red" if alert else "yellow")
