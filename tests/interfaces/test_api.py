@@ -630,6 +630,16 @@ def test_docs_page_needs_no_external_assets(client: TestClient) -> None:
     sources = re.findall(r'(?:src|href)="([^"]+)"', text)
     assert sources and all(not s.startswith(("http:", "https:", "//")) for s in sources)
     assert client.get("/redoc").status_code == 404
+    # Descriptions are rendered, not shown as Markdown source.
+    assert "<code>/match/{dataset}</code>" in text
+    assert "`/match/{dataset}`" not in text
+
+
+def test_markdown_in_descriptions_cannot_inject_markup() -> None:
+    from screenwise.api.docs import markdown_html
+
+    html = str(markdown_html("a `code` word <script>alert(1)</script>"))
+    assert "<code>code</code>" in html and "<script>" not in html
 
 
 def test_small_screening_runs_on_the_event_loop_and_large_in_a_thread() -> None:

@@ -13,12 +13,26 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from screenwise.api.review import templates
 
-__all__ = ["reference_sections", "router"]
+__all__ = ["markdown_html", "reference_sections", "router"]
 
 router = APIRouter()
+
+#: CommonMark without raw HTML: the descriptions are ours, but the page must not let a
+#: description inject markup.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+def markdown_html(text: str) -> Markup:
+    """Render an OpenAPI description (CommonMark, raw HTML disabled) as safe HTML."""
+    return Markup(_MARKDOWN.render(text or ""))
+
+
+templates.env.filters["markdown"] = markdown_html
 
 _METHODS = ("get", "post", "put", "patch", "delete")
 
