@@ -54,6 +54,11 @@ def run(db: str, tmp_path: Path, *args: str) -> str:
     return result.output
 
 
+def screen_file(db: str, tmp_path: Path, path: Path, out: Path, *options: str) -> str:
+    """Run ``screen-file PATH -o OUT --no-progress OPTIONS...`` and return its output."""
+    return run(db, tmp_path, "screen-file", str(path), "-o", str(out), "--no-progress", *options)
+
+
 def test_screen_json(db: str, tmp_path: Path) -> None:
     data = json.loads(run(db, tmp_path, "screen", "Kim Jong-un", "--schema", "Person", "--json"))
     assert data["hits"][0]["entity_id"] == "us_ofac_sdn-20157"
@@ -73,33 +78,13 @@ def test_screen_file_csv_is_resumable(db: str, tmp_path: Path) -> None:
         "id,full_name,dob\nc1,Kim Jong Un,1984\nc2,Jane Doe,1990\n", encoding="utf-8"
     )
     out = tmp_path / "hits.jsonl"
-    run(
-        db,
-        tmp_path,
-        "screen-file",
-        str(customers),
-        "-o",
-        str(out),
-        "--columns",
-        "name=full_name,birth_date=dob",
-        "--no-progress",
-    )
+    screen_file(db, tmp_path, customers, out, "--columns", "name=full_name,birth_date=dob")
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert {"query_id": "c2", "hits": 0} in lines
     assert any(
         line.get("entity_id") == "us_ofac_sdn-20157" and line["query_id"] == "c1" for line in lines
     )
-    run(
-        db,
-        tmp_path,
-        "screen-file",
-        str(customers),
-        "-o",
-        str(out),
-        "--columns",
-        "name=full_name",
-        "--no-progress",
-    )
+    screen_file(db, tmp_path, customers, out, "--columns", "name=full_name")
     assert len(out.read_text().splitlines()) == len(lines)
 
 
@@ -117,7 +102,7 @@ def test_screen_file_ftm_jsonl(db: str, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "hits.jsonl"
-    run(db, tmp_path, "screen-file", str(queries), "-o", str(out), "--no-progress")
+    screen_file(db, tmp_path, queries, out)
     line = json.loads(out.read_text().splitlines()[0])
     assert line["entity_id"] == "us_ofac_sdn-9999" and line["score"] > 0.95
 
@@ -154,21 +139,12 @@ def test_screen_file_alerts_open_once_per_match(db: str, tmp_path: Path) -> None
     customers = tmp_path / "customers.csv"
     customers.write_text("id,name\nc1,Kim Jong Un\nc2,Jane Unlisted\n", encoding="utf-8")
     out = tmp_path / "hits.jsonl"
-    run(db, tmp_path, "screen-file", str(customers), "-o", str(out), "--alerts", "--no-progress")
+    screen_file(db, tmp_path, customers, out, "--alerts")
     data = json.loads(run(db, tmp_path, "alerts", "--json"))
     assert [a["entity_id"] for a in data["alerts"]] == ["us_ofac_sdn-20157"]
     assert data["alerts"][0]["list_version_id"].startswith("us_ofac_sdn@2023-12-28")
     # Screening the same file again into a new output opens no second alert.
-    run(
-        db,
-        tmp_path,
-        "screen-file",
-        str(customers),
-        "-o",
-        str(tmp_path / "again.jsonl"),
-        "--alerts",
-        "--no-progress",
-    )
+    screen_file(db, tmp_path, customers, tmp_path / "again.jsonl", "--alerts")
     assert json.loads(run(db, tmp_path, "alerts", "--json"))["total"] == 1
 
 
@@ -240,7 +216,7 @@ def test_screen_file_screens_a_record_without_its_bad_qualifier(
     )
     out = tmp_path / "hits.jsonl"
     with caplog.at_level("WARNING", logger="screenwise.screening"):
-        run(db, tmp_path, "screen-file", str(customers), "-o", str(out), "--no-progress")
+        screen_file(db, tmp_path, customers, out)
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert {"c1", "c2"} == {line["query_id"] for line in lines}
     assert any(line.get("entity_id") == "us_ofac_sdn-20157" for line in lines)
@@ -254,7 +230,7 @@ def test_screen_file_skips_a_record_without_a_name(
     customers.write_text("id,name\nc1,Kim Jong Un\nc2,\nc3,Jane Unlisted\n", encoding="utf-8")
     out = tmp_path / "hits.jsonl"
     with caplog.at_level("WARNING", logger="screenwise.screening"):
-        run(db, tmp_path, "screen-file", str(customers), "-o", str(out), "--no-progress")
+        screen_file(db, tmp_path, customers, out)
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert {line["query_id"] for line in lines if "skipped" not in line} == {"c1", "c3"}
     assert [line["query_id"] for line in lines if "skipped" in line] == ["c2"]
@@ -279,7 +255,7 @@ def test_screen_file_lines_carry_the_matched_name_and_duplicate_ids_are_warned(
         "id,name\nc1,Kim Jong Un\nc1,Jane Doe\nc2,Emma Daniels\n", encoding="utf-8"
     )
     out = tmp_path / "hits.jsonl"
-    output = run(db, tmp_path, "screen-file", str(customers), "-o", str(out), "--no-progress")
+    output = screen_file(db, tmp_path, customers, out)
     assert "'c1' ×2" in output
     hit = next(json.loads(line) for line in out.read_text().splitlines() if "entity_id" in line)
     assert hit["entity_id"] == "us_ofac_sdn-20157"
@@ -297,17 +273,7 @@ def test_screen_file_accounts_for_every_record(db: str, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "hits.jsonl"
-    output = run(
-        db,
-        tmp_path,
-        "screen-file",
-        str(customers),
-        "-o",
-        str(out),
-        "--no-progress",
-        "--columns",
-        "birth_date=dob",
-    )
+    output = screen_file(db, tmp_path, customers, out, "--columns", "birth_date=dob")
     lines = {line["query_id"]: line for line in map(json.loads, out.read_text().splitlines())}
     assert set(lines) == {"c1", "c2", "c3", "c4"}
     # Physical line numbers, blank lines counted.
@@ -325,17 +291,7 @@ def test_screen_file_reads_other_encodings_and_names_the_bad_line(db: str, tmp_p
     assert result.exit_code == 2
     assert "byte 0xf6 is not valid utf-8 text" in result.output
     assert "latin1.csv line 3 (byte offset 38)" in " ".join(result.output.split())
-    run(
-        db,
-        tmp_path,
-        "screen-file",
-        str(customers),
-        "-o",
-        str(out),
-        "--no-progress",
-        "--encoding",
-        "latin-1",
-    )
+    screen_file(db, tmp_path, customers, out, "--encoding", "latin-1")
     ids = [json.loads(line)["query_id"] for line in out.read_text().splitlines()]
     assert "c2" in ids
 
