@@ -8,15 +8,15 @@ capped as common names.
 from __future__ import annotations
 
 import pytest
+from listed import entity, kremlin
 
-from screenwise.entities import make_entity
 from screenwise.results import Mention
 from screenwise.screening import Screener
 from screenwise.text import screen_text
 
 
 def _entity(native: str, schema: str, **props: list[str]):  # type: ignore[no-untyped-def]
-    return make_entity("f", native, schema, props)
+    return entity("f", native, schema, **props)
 
 
 @pytest.fixture(scope="module")
@@ -34,20 +34,7 @@ def screener() -> Screener:
                 country=["kp"],
             ),
             _entity("xi", "Person", name=["ZHAO Lijian"], country=["cn"]),
-            _entity(
-                "putin",
-                "Person",
-                name=["PUTIN, Vladimir"],
-                position=["President of the Russian Federation"],
-                nationality=["ru"],
-            ),
-            _entity(
-                "peskov",
-                "Person",
-                name=["PESKOV, Dmitry Sergeyevich"],
-                position=["Press Secretary to the President"],
-                nationality=["ru"],
-            ),
+            *kremlin("f", putin_name="PUTIN, Vladimir"),
             _entity("taylor", "Person", name=["TAYLOR, Mark"]),
             _entity(
                 "eci",

@@ -9,15 +9,15 @@ silent.
 from __future__ import annotations
 
 import pytest
+from listed import entity, kremlin
 
-from screenwise.entities import make_entity
 from screenwise.screening import Screener
 from screenwise.text import screen_text
 from screenwise.text.inflection import russian_nominatives
 
 
 def _entity(native: str, schema: str, **props: list[str]):  # type: ignore[no-untyped-def]
-    return make_entity("r", native, schema, props)
+    return entity("r", native, schema, **props)
 
 
 @pytest.fixture(scope="module")
@@ -25,20 +25,7 @@ def screener() -> Screener:
     """Listed people as the lists write them, and a namesake sharing a surname."""
     return Screener(
         [
-            _entity(
-                "putin",
-                "Person",
-                name=["PUTIN, Vladimir Vladimirovich"],
-                position=["President of the Russian Federation"],
-                nationality=["ru"],
-            ),
-            _entity(
-                "peskov",
-                "Person",
-                name=["PESKOV, Dmitry Sergeyevich"],
-                position=["Press Secretary to the President"],
-                nationality=["ru"],
-            ),
+            *kremlin("r"),
             _entity("kim", "Person", name=["KIM, Jong Un"], country=["kp"]),
             _entity("peskova", "Person", name=["PESKOVA, Elizaveta Dmitrievna"]),
             _entity("mir", "Vessel", name=["MIR"]),
