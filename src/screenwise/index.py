@@ -42,6 +42,7 @@ from screenwise.names.parts import PreparedName, make_part, name_kind
 from screenwise.prepared import PreparedEntities
 
 __all__ = [
+    "ABJAD_SKELETON_FACTOR",
     "BIRTH_YEAR_BOOST",
     "KEY_WEIGHTS",
     "MAX_DF_SHARE",
@@ -61,6 +62,9 @@ BIRTH_YEAR_BOOST = 2.0
 MAX_DF_SHARE = 0.01
 #: Factor on the weight of a key that joins two adjacent query parts (:func:`glued_keys`).
 GLUED_FACTOR = 2.0
+#: Factor on the consonant-skeleton keys of a query name written in an abjad (Arabic,
+#: Persian, Hebrew): its letter-by-letter forms rarely equal the lists' Latin spellings.
+ABJAD_SKELETON_FACTOR = 2.0
 
 #: Romanisations of the Arabic definite article that are glued to the following word in
 #: some lists and not in others (ALA-LC Arabic romanization: ``al-``).
@@ -235,16 +239,18 @@ class CandidateIndex:
 
     def query_names(self, query: PreparedQuery) -> list[set[str]]:
         """Return the retrieval keys of each prepared name of a query (every name kind)."""
-        return [keys for keys, _ in self._query_names(query)]
+        return [keys for keys, _, _ in self._query_names(query)]
 
-    def _query_names(self, query: PreparedQuery) -> list[tuple[set[str], set[str]]]:
-        """Per prepared query name: its keys and its :func:`glued_keys`."""
+    def _query_names(self, query: PreparedQuery) -> list[tuple[set[str], set[str], bool]]:
+        """Per prepared query name: its keys, its :func:`glued_keys`, whether it is abjad."""
         kinds = {name_kind(query.schema)} if query.schema != "LegalEntity" else {"person", "org"}
         known = self._slots.__contains__
-        out: list[tuple[set[str], set[str]]] = []
+        out: list[tuple[set[str], set[str], bool]] = []
         for kind in sorted(kinds):
             for _name, prepared in query.prepared(kind):  # type: ignore[arg-type]
-                out.append((name_keys(prepared, known), glued_keys(prepared, known)))
+                out.append(
+                    (name_keys(prepared, known), glued_keys(prepared, known), prepared.abjad)
+                )
         return out
 
     def query_keys(self, query: PreparedQuery) -> set[str]:
@@ -252,13 +258,25 @@ class CandidateIndex:
         return set(self._query_weights(query))
 
     def _query_weights(self, query: PreparedQuery) -> dict[str, float]:
-        """Return each retrieval key of a query with its weight factor (1 or glued)."""
+        """Return each retrieval key of a query with its weight factor.
+
+        1 for most keys; :data:`GLUED_FACTOR` for a key joining two parts; for a name in a
+        script without short vowels, :data:`ABJAD_SKELETON_FACTOR` for consonant
+        skeletons, the one key its Latin spellings reliably share (``خامنه‌ای`` is
+        ``khamnhay`` by letter, ``KHAMENEI`` in the lists: both ``xmn``).
+        """
+        names = self._query_names(query)
         factors: dict[str, float] = {}
-        for keys, glued in self._query_names(query):
+        for _, glued, _ in names:
             for key in glued:
                 factors.setdefault(key, GLUED_FACTOR)
+        # A key of a name itself overrides the same key as a join of two parts.
+        regular: dict[str, float] = {}
+        for keys, _, abjad in names:
             for key in keys:
-                factors[key] = 1.0
+                factor = ABJAD_SKELETON_FACTOR if abjad and key[0] == "s" else 1.0
+                regular[key] = max(factor, regular.get(key, 0.0))
+        factors.update(regular)
         return factors
 
     def search(

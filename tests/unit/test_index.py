@@ -7,7 +7,13 @@ import random
 from followthemoney import ValueEntity
 
 from screenwise.entities import make_entity
-from screenwise.index import BIRTH_YEAR_BOOST, CandidateIndex, glued_keys, name_keys
+from screenwise.index import (
+    ABJAD_SKELETON_FACTOR,
+    BIRTH_YEAR_BOOST,
+    CandidateIndex,
+    glued_keys,
+    name_keys,
+)
 from screenwise.matching.algorithm import PreparedQuery, candidate_from_entity, score_candidate
 from screenwise.names.parts import prepare_name
 from screenwise.prepared import PreparedEntities
@@ -198,3 +204,17 @@ def test_prepared_qualifiers_equal_the_candidate_fields() -> None:
     )
     assert prepared.qualifiers(0)[:3] == ("Person", ("1970-01-02",), ("ru",))
     assert prepared.birth_dates(0) == ("1970-01-02",)
+
+
+def test_an_arabic_script_query_leans_on_consonant_skeletons() -> None:
+    # The letter-by-letter form of an Arabic-script name (``khamnhay``) rarely equals the
+    # lists' Latin spelling (``KHAMENEI``); both share the skeleton ``xmn``, which then
+    # weighs as much as a whole-word key.
+    target = make_entity("test", "khamenei", "Person")
+    target.add("name", "KHAMENEI, Ali")
+    index = _index([target])
+    arabic = index._query_weights(_query("علی خامنه‌ای"))
+    latin = index._query_weights(_query("Ali Khamenei"))
+    assert arabic["sxmn"] == ABJAD_SKELETON_FACTOR > 1.0
+    assert latin["sxmn"] == 1.0
+    assert arabic.get("taly") == 1.0
