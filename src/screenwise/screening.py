@@ -35,9 +35,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from followthemoney import ValueEntity
 
 from screenwise.bulk import gc_paused
+from screenwise.entities import IDENTIFIER_PROPS
 from screenwise.errors import NotFoundError, NotReadyError, QueryError
 from screenwise.index import CandidateIndex, Retrieval
 from screenwise.matching.algorithm import (
@@ -54,6 +56,7 @@ from screenwise.matching.features import (
     compare_countries,
     compare_identifiers,
     compare_schemata,
+    normalize_identifier,
 )
 from screenwise.names.parts import NameKind, name_kind, prepare_names
 from screenwise.prepared import PreparedEntities
@@ -410,7 +413,50 @@ class Screener:
                     f"{', '.join(sorted(self._prepared.list_ids))})",
                     field="lists",
                 )
-        return prepared, self._index.retrieve(prepared, limit=limit, lists=wanted)
+        found = self._index.retrieve(prepared, limit=limit, lists=wanted)
+        by_id = self._identifier_matches(query, wanted)
+        if by_id:
+            # Entities sharing a strong identifier come first, whatever their names (a
+            # renamed vessel found by its IMO number).
+            seen = set(by_id)
+            rest = [(int(e), float(v)) for e, v in zip(found.entities, found.scores, strict=True)]
+            kept = [(e, v) for e, v in rest if e not in seen]
+            top = max((v for _, v in rest), default=1.0)
+            merged = [(e, top) for e in by_id] + kept
+            found = Retrieval(
+                entities=np.array([e for e, _ in merged], dtype=np.int32),
+                scores=np.array([v for _, v in merged], dtype=np.float64),
+            )
+        return prepared, found
+
+    def _identifier_matches(self, query: Query, lists: Sequence[str] | None) -> list[int]:
+        """Entity positions sharing a strong identifier with the query (sorted, at most 50).
+
+        Identifiers are compared as :func:`screenwise.matching.features.compare_identifiers`
+        does (normalised, 5+ characters), in every identifier property.
+        """
+        wanted = [
+            norm
+            for prop in IDENTIFIER_PROPS
+            for value in query.properties.get(prop, ())
+            if len(norm := normalize_identifier(value)) >= 5
+        ]
+        if not wanted:
+            return []
+        if self._id_postings is None:
+            postings: dict[str, list[int]] = {}
+            for idx in range(len(self._prepared)):
+                identifiers = self._prepared.qualifiers(idx)[3]
+                for values in identifiers.values():
+                    for value in values:
+                        norm = normalize_identifier(value)
+                        if len(norm) >= 5:
+                            postings.setdefault(norm, []).append(idx)
+            self._id_postings = postings
+        found = sorted({idx for norm in wanted for idx in self._id_postings.get(norm, ())})
+        if lists is not None:
+            found = [idx for idx in found if self._prepared.list_id(idx) in lists]
+        return found[:CANDIDATE_LIMIT]
 
     def _score(
         self, prepared: PreparedQuery, found: Retrieval, ranks: Iterable[int]

@@ -316,3 +316,12 @@ def test_an_unknown_list_id_is_an_error_not_an_empty_result(screener: Screener) 
     with pytest.raises(QueryError, match="unknown list id 'nosuchlist'"):
         screener.screen(query, lists=["nosuchlist"])
     assert screener.screen(query, lists=["gb_hmt_sanctions"]).hits
+
+
+def test_a_shared_imo_number_finds_a_renamed_vessel(screener: Screener) -> None:
+    renamed = Query(schema="Vessel", properties={"name": ["Ocean Queen"], "imoNumber": ["9187629"]})
+    hit = screener.screen(renamed).hits[0]
+    assert hit.entity_id == "us_ofac_sdn-3" and hit.match
+    assert hit.explanation.summary.startswith("no name matches; identifier_match")
+    # Without the identifier the other name finds nothing.
+    assert not screener.screen(Query(schema="Vessel", properties={"name": ["Ocean Queen"]})).hits

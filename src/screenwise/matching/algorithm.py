@@ -47,6 +47,7 @@ __all__ = [
     "NAME_CURVE",
     "NAME_SLOPE_LOW",
     "ONE_PART_CAP",
+    "UNMATCHED_NAME_PROBABILITY",
     "WEAK_ALIAS_CAP",
     "CandidateEntity",
     "PreparedQuery",
@@ -74,6 +75,10 @@ NAME_CURVE: tuple[float, float] = (_CURVE[0], _CURVE[1])
 NAME_SLOPE_LOW: float = _CURVE[2]
 #: Highest name probability a weak alias can give on its own.
 WEAK_ALIAS_CAP = 0.5
+#: Name probability given to a candidate none of whose names matches, when it shares a
+#: strong identifier with the query (IMO number, passport): the identifier is decisive
+#: (issue: "an identical strong identifier is decisive"), the names count against it.
+UNMATCHED_NAME_PROBABILITY = 0.05
 #: Highest name probability of a person match that rests on one name part: a lone
 #: surname against a full name (``Kim`` / ``KIM, Kyu``), two names of which only one part
 #: agrees, or a listed one-word alias (``Kaida``). Many people bear one name part, so only
@@ -210,7 +215,11 @@ class ScoredCandidate:
             for f in self.features
             if f.name != "name"
         )
-        summary = f"name {self.comparison.similarity:.2f} [{summary_parts}]"
+        summary = (
+            f"name {self.comparison.similarity:.2f} [{summary_parts}]"
+            if parts
+            else "no name matches"
+        )
         if self.matched_prop == "weakAlias":
             summary += "; weak alias"
         if qualifiers:
@@ -261,9 +270,19 @@ def score_candidate(query: PreparedQuery, candidate: CandidateEntity) -> ScoredC
         candidate: the prepared listed entity.
 
     Returns:
-        A :class:`ScoredCandidate` with score in [0, 1]; 0.0 when no name matches.
+        A :class:`ScoredCandidate` with score in [0, 1]; 0.0 when no name matches and
+        no strong identifier is shared.
     """
     prob, comp, q_name, listed, prop = _best_name(query, candidate)
+    identifier = None
+    if prob <= 0.0:
+        identifier = compare_identifiers(query.properties, candidate.identifiers)
+        if identifier is not None:
+            # No name matches, but a strong identifier is shared (a renamed vessel, a
+            # person under a new name): the identifier decides, the names count as
+            # different.
+            prob = UNMATCHED_NAME_PROBABILITY
+            listed = candidate.caption
     name_feature = FeatureResult(
         name="name",
         description="Similarity of the best-matching pair of names, calibrated to a probability.",
@@ -280,7 +299,7 @@ def score_candidate(query: PreparedQuery, candidate: CandidateEntity) -> ScoredC
         compare_schemata(query.schema, candidate.schema),
         compare_birth_dates(query.birth_dates, candidate.birth_dates),
         compare_countries(query.countries, candidate.countries),
-        compare_identifiers(query.properties, candidate.identifiers),
+        identifier or compare_identifiers(query.properties, candidate.identifiers),
     ):
         if result is not None:
             features.append(result)
