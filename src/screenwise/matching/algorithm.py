@@ -250,8 +250,9 @@ def _best_name(
             prob = name_probability(comp.similarity)
             if weak:
                 prob = min(prob, WEAK_ALIAS_CAP)
-            elif candidate_person and (
-                comp.lone or (c_prep.significant < 2 and prop not in _PRIMARY_NAME_PROPS)
+            elif comp.generic or (
+                candidate_person
+                and (comp.lone or (c_prep.significant < 2 and prop not in _PRIMARY_NAME_PROPS))
             ):
                 prob = min(prob, ONE_PART_CAP)
             key = (prob, comp.similarity)

@@ -612,6 +612,9 @@ class NameComparison:
         exact: True when every part matched exactly and nothing is left over.
         lone: True when a single part aligned other than by an initial and a name part
             (not a particle) is left over on either side: the match rests on one name part.
+        generic: True for organisation names when only the listed name's generic words
+            aligned (``international``, ``trading``) and a distinctive word of it is left
+            over (``LEADER International Trading``): the match rests on activity words.
     """
 
     similarity: float
@@ -620,6 +623,7 @@ class NameComparison:
     contradicting: int
     exact: bool
     lone: bool = False
+    generic: bool = False
 
     @property
     def parts(self) -> list[NamePartMatch]:
@@ -701,6 +705,8 @@ def _brand_region(part: Part, other: PreparedName) -> bool:
     )
 
 
+#: Kinds of organisation-name parts that say what a company does, not which it is.
+_GENERIC_KINDS = frozenset({"common", "qualifier", "particle"})
 #: Scripts whose parts are syllables (one Hangul block, one Han character).
 _SYLLABIC_SCRIPTS = frozenset({"Hangul", "Han"})
 
@@ -860,6 +866,11 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         any(q_parts[i].kind != "particle" for i in left_q)
         or any(c_parts[j].kind != "particle" for j in left_c)
     )
+    generic = (
+        org
+        and all(c_parts[j].kind in _GENERIC_KINDS for j, _, _ in aligned.values())
+        and any(c_parts[j].kind == "name" for j in left_c)
+    )
     return NameComparison(
         similarity=min(1.0, similarity),
         alignment=tuple(explained),
@@ -867,4 +878,5 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         contradicting=n_contra,
         exact=exact,
         lone=lone,
+        generic=generic,
     )

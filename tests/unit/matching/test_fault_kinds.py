@@ -373,3 +373,18 @@ def test_a_two_consonant_sound_key_needs_words_of_similar_length() -> None:
 
 def test_chinese_and_korean_spellings_of_one_surname_agree() -> None:
     assert compare_names("Li Wei", "LEE Wei", schema="Person")[0] > 0.9
+
+
+# --- organisation matches resting on activity words ---------------------------------------
+
+
+def test_a_company_match_on_activity_words_alone_does_not_alert() -> None:
+    generic, explanation = compare_names(
+        "International Trading Company", "TARVOLO INTERNATIONAL TRADING LIMITED", schema="Company"
+    )
+    assert "-~tarvolo missing" in explanation.summary
+    assert generic < 0.7
+    named, _ = compare_names(
+        "Tarvolo International Trading", "TARVOLO INTERNATIONAL TRADING LIMITED", schema="Company"
+    )
+    assert named > 0.9
