@@ -125,8 +125,14 @@ def list_id_of(entity: ValueEntity) -> str:
 
 
 def iter_names(entity: ValueEntity, props: Iterable[str] = NAME_PROPS) -> Iterable[tuple[str, str]]:
-    """Yield ``(property, name)`` for every name of an entity, primary names first."""
+    """Yield ``(property, name)`` for every name of an entity, primary names first.
+
+    A name with U+FFFD replacement characters is skipped: its letters were lost before
+    publication (the UN list carries ``محمد الل�� مطيع``), and what is left compares with
+    the wrong names. The entity keeps its other names; the stored entity keeps the value.
+    """
     for prop in props:
         if prop in entity.schema.properties:
             for value in entity.get(prop, quiet=True):
-                yield prop, value
+                if "\ufffd" not in value:
+                    yield prop, value

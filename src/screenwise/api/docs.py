@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from screenwise.api.review import templates
 
-__all__ = ["markdown_html", "reference_sections", "router"]
+__all__ = ["markdown_html", "markdown_inline", "reference_sections", "router"]
 
 router = APIRouter()
 
@@ -32,7 +32,13 @@ def markdown_html(text: str) -> Markup:
     return Markup(_MARKDOWN.render(text or ""))
 
 
+def markdown_inline(text: str) -> Markup:
+    """Render a one-line description (a parameter, an answer) as inline HTML."""
+    return Markup(_MARKDOWN.renderInline(text or ""))
+
+
 templates.env.filters["markdown"] = markdown_html
+templates.env.filters["markdown_inline"] = markdown_inline
 
 _METHODS = ("get", "post", "put", "patch", "delete")
 

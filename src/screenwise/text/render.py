@@ -185,7 +185,8 @@ def render_terminal(result: TextScreeningResult, original: str, console: Console
         line = _snippet(mention, reading, "bold red" if alert else "yellow")
         if not alert:
             line.stylize("dim")
-        console.print(label + line)
+        # One output line per mention, whatever the terminal width (grep and wc count them).
+        console.print(label + line, soft_wrap=True)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
 
