@@ -252,7 +252,11 @@ def _best_name(
                 prob = min(prob, WEAK_ALIAS_CAP)
             elif comp.generic or (
                 candidate_person
-                and (comp.lone or (c_prep.significant < 2 and prop not in _PRIMARY_NAME_PROPS))
+                and (
+                    comp.lone
+                    or comp.lead_family_missing
+                    or (c_prep.significant < 2 and prop not in _PRIMARY_NAME_PROPS)
+                )
             ):
                 prob = min(prob, ONE_PART_CAP)
             key = (prob, comp.similarity)

@@ -40,6 +40,7 @@ from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
+from screenwise.names.normalize import normalize_name
 from screenwise.names.parts import (
     ORG_GROUP_OFFSET,
     Part,
@@ -615,6 +616,11 @@ class NameComparison:
         generic: True for organisation names when only the listed name's generic words
             aligned (``international``, ``trading``) and a distinctive word of it is left
             over (``LEADER International Trading``): the match rests on activity words.
+        lead_family_missing: True for person names when the listed name gives two or more
+            family names (``GAXIOLA GARCIA, Maria Elena``), a later one aligned and the
+            first is left over: by the Spanish and Portuguese naming convention the first
+            family name is the one a person is known by, so ``Maria Garcia`` names
+            someone else unless other evidence says otherwise.
     """
 
     similarity: float
@@ -624,6 +630,7 @@ class NameComparison:
     exact: bool
     lone: bool = False
     generic: bool = False
+    lead_family_missing: bool = False
 
     @property
     def parts(self) -> list[NamePartMatch]:
@@ -871,6 +878,12 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         and all(c_parts[j].kind in _GENERIC_KINDS for j, _, _ in aligned.values())
         and any(c_parts[j].kind == "name" for j in left_c)
     )
+    lead_family_missing = False
+    if not org and c_parts is candidate.parts:
+        family = _family_positions(candidate)
+        if len(family) >= 2:
+            aligned_c = {j for j, _, _ in aligned.values()}
+            lead_family_missing = family[0] in left_c and any(j in aligned_c for j in family[1:])
     return NameComparison(
         similarity=min(1.0, similarity),
         alignment=tuple(explained),
@@ -879,4 +892,25 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         exact=exact,
         lone=lone,
         generic=generic,
+        lead_family_missing=lead_family_missing,
     )
+
+
+@lru_cache(maxsize=200_000)
+def _family_positions(name: PreparedName) -> tuple[int, ...]:
+    """Positions of a listed person's family-name parts, from ``FAMILY NAMES, Given``.
+
+    Only names written with one comma, family names first (the OFAC and UK convention),
+    and not particles (``al``, ``de``); empty when the name has no such structure.
+    """
+    head, comma, _ = name.original.partition(",")
+    if not comma or "," in _ or name.kind != "person":
+        return ()
+    family = (normalize_name(head) or "").split()
+    positions: list[int] = []
+    for index, part in enumerate(name.parts[: len(family)]):
+        if part.form != family[index]:
+            return ()
+        if part.kind == "name":
+            positions.append(index)
+    return tuple(positions)

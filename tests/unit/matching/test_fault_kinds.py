@@ -388,3 +388,15 @@ def test_a_company_match_on_activity_words_alone_does_not_alert() -> None:
         "Tarvolo International Trading", "TARVOLO INTERNATIONAL TRADING LIMITED", schema="Company"
     )
     assert named > 0.9
+
+
+# --- Spanish and Portuguese double family names -------------------------------------------
+
+
+def test_the_second_family_name_alone_does_not_name_the_listed_person() -> None:
+    listed = "TARVALLO MENDEZ, Lucia Elena"
+    second, _ = compare_names("Lucia Mendez", listed, schema="Person")
+    first, _ = compare_names("Lucia Tarvallo", listed, schema="Person")
+    full, _ = compare_names("Lucia Elena Tarvallo Mendez", listed, schema="Person")
+    assert second < 0.7 <= first
+    assert full > 0.9
