@@ -39,7 +39,7 @@ import numpy as np
 from followthemoney import ValueEntity
 
 from screenwise.bulk import gc_paused
-from screenwise.entities import IDENTIFIER_PROPS
+from screenwise.entities import IDENTIFIER_PROPS, list_id_of
 from screenwise.errors import NotFoundError, NotReadyError, QueryError
 from screenwise.index import CandidateIndex, Retrieval
 from screenwise.matching.algorithm import (
@@ -688,8 +688,6 @@ class Screener:
         entities = delta.rescreen_entities()
         versions = dict(self.list_versions)
         if delta.new_version is not None and entities:
-            from screenwise.entities import list_id_of
-
             versions[list_id_of(entities[0])] = delta.new_version
         sub = Screener(entities, list_versions=versions, settings=self.settings)
         for query in queries:

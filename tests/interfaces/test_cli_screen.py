@@ -339,3 +339,15 @@ def test_rescreen_reports_hits_of_the_update_with_the_new_version(db: str, tmp_p
     # Kim is unchanged in the update: not rescreened against him.
     assert {"query_id": "c2", "hits": 0} in lines
     assert any(line.get("skipped") for line in lines if line["query_id"] == "c3")
+    # Without -o the same lines go to standard output.
+    printed = run(
+        db,
+        tmp_path,
+        "rescreen",
+        str(customers),
+        "--list",
+        "us_ofac_sdn",
+        "--to",
+        new_version.version_id,
+    )
+    assert json.dumps(hit, ensure_ascii=False) in printed

@@ -10,7 +10,7 @@ import csv
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 import click
 from rich.markup import escape
@@ -105,7 +105,7 @@ def _skipped_line(query_id: str | None, line: int | None, reason: str) -> dict[s
     return {"query_id": query_id, "line": line, "skipped": reason}
 
 
-def _write_lines(out: TextIO, lines: list[dict[str, Any]]) -> None:
+def _write_lines(out: IO[str], lines: list[dict[str, Any]]) -> None:
     """Append JSON lines and flush (an interrupted run resumes after the last line)."""
     out.write("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
     out.flush()
@@ -553,22 +553,12 @@ def rescreen_command(
             path, columns=_parse_columns(columns), encoding=encoding, on_skip=skipped.append
         )
     )
-    out = output.open("w", encoding="utf-8") if output is not None else None
-    try:
-
-        def write(lines: list[dict[str, Any]]) -> None:
-            if out is not None:
-                _write_lines(out, lines)
-            else:
-                for line in lines:
-                    emit_json(line)
-
-        write([_skipped_line(r.query_id, r.line, r.reason) for r in skipped])
+    # "-" is standard output (click does not close it).
+    with click.open_file(str(output) if output else "-", "w", encoding="utf-8") as out:
+        _write_lines(out, [_skipped_line(r.query_id, r.line, r.reason) for r in skipped])
         for result in screener.rescreen(queries, delta, threshold=threshold):
-            write(
+            _write_lines(
+                out,
                 [_hit_line(result.query.id, h) for h in result.hits]
-                or [{"query_id": result.query.id, "hits": 0}]
+                or [{"query_id": result.query.id, "hits": 0}],
             )
-    finally:
-        if out is not None:
-            out.close()
