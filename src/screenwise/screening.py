@@ -52,6 +52,7 @@ from screenwise.matching.algorithm import (
     score_candidate,
 )
 from screenwise.matching.features import (
+    MIN_IDENTIFIER_LENGTH,
     compare_birth_dates,
     compare_countries,
     compare_identifiers,
@@ -422,7 +423,7 @@ class Screener:
             rest = [(int(e), float(v)) for e, v in zip(found.entities, found.scores, strict=True)]
             kept = [(e, v) for e, v in rest if e not in seen]
             top = max((v for _, v in rest), default=1.0)
-            merged = [(e, top) for e in by_id] + kept
+            merged = ([(e, top) for e in by_id] + kept)[:limit]
             found = Retrieval(
                 entities=np.array([e for e, _ in merged], dtype=np.int32),
                 scores=np.array([v for _, v in merged], dtype=np.float64),
@@ -439,7 +440,7 @@ class Screener:
             norm
             for prop in IDENTIFIER_PROPS
             for value in query.properties.get(prop, ())
-            if len(norm := normalize_identifier(value)) >= 5
+            if len(norm := normalize_identifier(value)) >= MIN_IDENTIFIER_LENGTH
         ]
         if not wanted:
             return []
@@ -450,7 +451,7 @@ class Screener:
                 for values in identifiers.values():
                     for value in values:
                         norm = normalize_identifier(value)
-                        if len(norm) >= 5:
+                        if len(norm) >= MIN_IDENTIFIER_LENGTH:
                             postings.setdefault(norm, []).append(idx)
             self._id_postings = postings
         found = sorted({idx for norm in wanted for idx in self._id_postings.get(norm, ())})

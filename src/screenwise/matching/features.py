@@ -21,6 +21,7 @@ from screenwise.results import FeatureResult
 
 __all__ = [
     "FEATURES",
+    "MIN_IDENTIFIER_LENGTH",
     "Feature",
     "compare_birth_dates",
     "compare_countries",
@@ -207,6 +208,8 @@ def compare_countries(
 
 
 _ID_CLEAN = re.compile(r"[^0-9A-Z]+")
+#: Shortest normalised identifier compared: shorter values (``123``) are not specific.
+MIN_IDENTIFIER_LENGTH = 5
 
 
 def normalize_identifier(value: str) -> str:
@@ -245,7 +248,7 @@ def compare_identifiers(
     for prop in IDENTIFIER_PROPS:
         for value in query_props.get(prop, ()):
             norm = normalize_identifier(value)
-            if len(norm) >= 5:
+            if len(norm) >= MIN_IDENTIFIER_LENGTH:
                 q[norm] = value
     if not q:
         return None
