@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from followthemoney import ValueEntity
 from sqlalchemy import func, select
+from store_helpers import make_parsed, make_person
 
 from screenwise.entities import make_entity
 from screenwise.errors import NotFoundError
-from screenwise.sources.base import ParsedList, hash_contents
+from screenwise.sources.base import ParsedList
 from screenwise.store import versions as versions_module
 from screenwise.store.models import EntityRow, ListVersionRow
 from screenwise.store.versions import ListStore, make_version_id
@@ -25,11 +26,7 @@ LIST = "test_list"
 
 
 def person(native_id: str, name: str, **props: str) -> ValueEntity:
-    entity = make_entity(LIST, native_id, "Person")
-    entity.add("name", name)
-    for prop, value in props.items():
-        entity.add(prop, value)
-    return entity
+    return make_person(LIST, native_id, name, **props)
 
 
 def parsed(
@@ -40,17 +37,7 @@ def parsed(
     salt: str = "",
     files: dict[str, str] | None = None,
 ) -> ParsedList:
-    content = "|".join(sorted(str(e.to_dict()) for e in entities)) + salt
-    return ParsedList(
-        list_id=LIST,
-        entities=entities,
-        content_hash=hash_contents([content.encode()]),
-        published=published,
-        source="hand-made",
-        format="test",
-        files=files or {"primary": "hand-made.csv"},
-        complete=complete,
-    )
+    return make_parsed(LIST, entities, published, complete=complete, salt=salt, files=files)
 
 
 def people(n: int, prefix: str = "P") -> list[ValueEntity]:

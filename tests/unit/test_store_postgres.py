@@ -21,12 +21,13 @@ from followthemoney import ValueEntity
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from store_helpers import make_parsed, make_person
 
 from screenwise.delta import diff_versions
 from screenwise.entities import make_entity
 from screenwise.errors import NotFoundError
 from screenwise.results import Explanation, Hit, Query, ScreeningResult
-from screenwise.sources.base import ParsedList, hash_contents
+from screenwise.sources.base import ParsedList
 from screenwise.store import versions as versions_module
 from screenwise.store.alerts import AlertStore
 from screenwise.store.models import EntityRow, ListVersionRow
@@ -37,11 +38,7 @@ T = TypeVar("T")
 
 
 def person(native_id: str, name: str, **props: str) -> ValueEntity:
-    entity = make_entity(LIST, native_id, "Person")
-    entity.add("name", name)
-    for prop, value in props.items():
-        entity.add(prop, value)
-    return entity
+    return make_person(LIST, native_id, name, **props)
 
 
 def vessel(native_id: str, name: str, imo: str) -> ValueEntity:
@@ -55,20 +52,11 @@ def parsed(
     entities: list[ValueEntity],
     published: date | None = date(2024, 1, 1),
     *,
-    salt: str = "",
     complete: bool = True,
+    salt: str = "",
+    files: dict[str, str] | None = None,
 ) -> ParsedList:
-    content = "|".join(sorted(str(e.to_dict()) for e in entities)) + salt
-    return ParsedList(
-        list_id=LIST,
-        entities=entities,
-        content_hash=hash_contents([content.encode()]),
-        published=published,
-        source="hand-made",
-        format="test",
-        files={"primary": "hand-made.csv"},
-        complete=complete,
-    )
+    return make_parsed(LIST, entities, published, complete=complete, salt=salt, files=files)
 
 
 def people(n: int, prefix: str = "P") -> list[ValueEntity]:
