@@ -46,6 +46,7 @@ from screenwise.names.parts import (
     Part,
     PreparedName,
     is_dictionary_word,
+    is_generic_org_word,
     is_region_word,
     make_part,
     part_groups,
@@ -714,6 +715,11 @@ def _brand_region(part: Part, other: PreparedName) -> bool:
 
 #: Kinds of organisation-name parts that say what a company does, not which it is.
 _GENERIC_KINDS = frozenset({"common", "qualifier", "particle"})
+
+
+def _is_generic(part: Part) -> bool:
+    """An organisation-name part that names no company: activity word, legal form, particle."""
+    return part.kind in _GENERIC_KINDS or is_generic_org_word(part.form)
 #: Scripts whose parts are syllables (one Hangul block, one Han character).
 _SYLLABIC_SCRIPTS = frozenset({"Hangul", "Han"})
 
@@ -873,11 +879,14 @@ def compare_names_prepared(query: PreparedName, candidate: PreparedName) -> Name
         any(q_parts[i].kind != "particle" for i in left_q)
         or any(c_parts[j].kind != "particle" for j in left_c)
     )
-    generic = (
-        org
-        and all(c_parts[j].kind in _GENERIC_KINDS for j, _, _ in aligned.values())
-        and any(c_parts[j].kind == "name" for j in left_c)
-    )
+    generic = False
+    if org and all(_is_generic(c_parts[j]) for j, _, _ in aligned.values()):
+        # Only activity words and legal forms of the listed name aligned: no match when
+        # a distinctive listed word is left over, nor when the query names nothing but
+        # activity words and legal forms (``Ltd`` is no name, nor ``Bank`` ``IS BANK``).
+        generic = any(not _is_generic(c_parts[j]) for j in left_c) or all(
+            is_generic_org_word(q_parts[i].form) for i in aligned
+        )
     lead_family_missing = False
     if not org and c_parts is candidate.parts:
         family = _family_positions(candidate)

@@ -50,6 +50,7 @@ __all__ = [
     "PartKind",
     "PreparedName",
     "is_dictionary_word",
+    "is_generic_org_word",
     "is_region_word",
     "load_word_lists",
     "make_part",
@@ -367,6 +368,17 @@ def _dictionary() -> frozenset[str]:
     from wordfreq import top_n_list
 
     return frozenset(w for w in top_n_list("en", DICTIONARY_WORDS) if w.isascii() and w.isalpha())
+
+
+@lru_cache(maxsize=100_000)
+def is_generic_org_word(form: str) -> bool:
+    """True when a token says what kind of company it is, not which: an activity word or
+    a legal form (``bank``, ``trading``, ``group``, ``ltd``, ``llc``, ``ooo``).
+
+    Source: ``data/names.yml::ORG_COMMON_WORDS`` and ``LEGAL_FORMS``.
+    """
+    _, _, _, common, legal_table, _ = _tables()
+    return form in common or form in legal_table
 
 
 def is_dictionary_word(form: str) -> bool:

@@ -400,3 +400,11 @@ def test_the_second_family_name_alone_does_not_name_the_listed_person() -> None:
     full, _ = compare_names("Lucia Elena Tarvallo Mendez", listed, schema="Person")
     assert second < 0.7 <= first
     assert full > 0.9
+
+
+def test_a_legal_form_or_an_activity_word_alone_names_no_company() -> None:
+    for query, listed in [("Ltd", "TARVOLO CONSTRUCTION GROUP (LTD)"), ("Bank", "IS BANK, AO")]:
+        assert compare_names(query, listed, schema="Company")[0] < 0.7
+    # Names made of such words and a country or a distinctive word still match.
+    assert compare_names("Bank of China", "BANK OF CHINA", schema="Company")[0] > 0.9
+    assert compare_names("Tarvolo Group", "TARVOLO GROUP", schema="Company")[0] > 0.9
