@@ -323,5 +323,6 @@ def test_a_shared_imo_number_finds_a_renamed_vessel(screener: Screener) -> None:
     hit = screener.screen(renamed).hits[0]
     assert hit.entity_id == "us_ofac_sdn-3" and hit.match
     assert hit.explanation.summary.startswith("no name matches; identifier_match")
+    assert hit.explanation.query_name == "Ocean Queen"
     # Without the identifier the other name finds nothing.
     assert not screener.screen(Query(schema="Vessel", properties={"name": ["Ocean Queen"]})).hits

@@ -203,6 +203,9 @@ class ScoredCandidate:
     matched_name: str
     matched_prop: str
     features: tuple[FeatureResult, ...]
+    #: Why the name probability was capped below the threshold (weak alias, one name
+    #: part, activity words...), None when it was not.
+    cap: str | None = None
 
     def explanation(self) -> Explanation:
         """Build the reviewer-facing explanation."""
@@ -220,7 +223,9 @@ class ScoredCandidate:
             if parts
             else "no name matches"
         )
-        if self.matched_prop == "weakAlias":
+        if self.cap is not None:
+            summary += f"; capped: {self.cap}"
+        elif self.matched_prop == "weakAlias":
             summary += "; weak alias"
         if qualifiers:
             summary += "; " + qualifiers
@@ -234,37 +239,51 @@ class ScoredCandidate:
         )
 
 
+def _cap_reason(
+    comp: NameComparison, candidate_person: bool, significant: int, prop: str
+) -> str | None:
+    """Why a name match is capped below the threshold, or None (see the caps above)."""
+    if prop not in STRONG_NAME_PROPS:
+        return "weak alias"
+    if comp.generic:
+        return "only activity words or legal forms match"
+    if not candidate_person:
+        return None
+    if comp.lone:
+        return "the match rests on one name part"
+    if comp.lead_family_missing:
+        return "only the second of two family names matches"
+    if significant < 2 and prop not in _PRIMARY_NAME_PROPS:
+        return "one-word alias"
+    return None
+
+
 def _best_name(
     query: PreparedQuery, candidate: CandidateEntity
-) -> tuple[float, NameComparison, str, str, str]:
-    """Return (name probability, comparison, query name, listed name, property)."""
-    best: tuple[float, float, NameComparison, str, str, str] | None = None
+) -> tuple[float, NameComparison, str, str, str, str | None]:
+    """Return (name probability, comparison, query name, listed name, property, cap)."""
+    best: tuple[float, float, NameComparison, str, str, str, str | None] | None = None
     q_names = query.prepared(candidate.kind)
     candidate_person = candidate.kind == "person"
     for prop, listed, c_prep in candidate.names:
-        weak = prop not in STRONG_NAME_PROPS
         for q_name, q_prep in q_names:
             comp = compare_names_prepared(q_prep, c_prep)
             if comp.similarity <= 0.0:
                 continue
             prob = name_probability(comp.similarity)
-            if weak:
-                prob = min(prob, WEAK_ALIAS_CAP)
-            elif comp.generic or (
-                candidate_person
-                and (
-                    comp.lone
-                    or comp.lead_family_missing
-                    or (c_prep.significant < 2 and prop not in _PRIMARY_NAME_PROPS)
-                )
-            ):
-                prob = min(prob, ONE_PART_CAP)
+            cap = _cap_reason(comp, candidate_person, c_prep.significant, prop)
+            if cap is not None:
+                limit = WEAK_ALIAS_CAP if prop not in STRONG_NAME_PROPS else ONE_PART_CAP
+                if prob > limit:
+                    prob = limit
+                else:
+                    cap = None
             key = (prob, comp.similarity)
             if best is None or key > (best[0], best[1]):
-                best = (prob, comp.similarity, comp, q_name, listed, prop)
+                best = (prob, comp.similarity, comp, q_name, listed, prop, cap)
     if best is None:
-        return 0.0, NameComparison(0.0, (), 0, 0, False), "", "", ""
-    return best[0], best[2], best[3], best[4], best[5]
+        return 0.0, NameComparison(0.0, (), 0, 0, False), "", "", "", None
+    return best[0], best[2], best[3], best[4], best[5], best[6]
 
 
 def score_candidate(query: PreparedQuery, candidate: CandidateEntity) -> ScoredCandidate:
@@ -278,7 +297,7 @@ def score_candidate(query: PreparedQuery, candidate: CandidateEntity) -> ScoredC
         A :class:`ScoredCandidate` with score in [0, 1]; 0.0 when no name matches and
         no strong identifier is shared.
     """
-    prob, comp, q_name, listed, prop = _best_name(query, candidate)
+    prob, comp, q_name, listed, prop, cap = _best_name(query, candidate)
     identifier = None
     if prob <= 0.0:
         identifier = compare_identifiers(query.properties, candidate.identifiers)
@@ -287,13 +306,18 @@ def score_candidate(query: PreparedQuery, candidate: CandidateEntity) -> ScoredC
             # person under a new name): the identifier decides, the names count as
             # different.
             prob = UNMATCHED_NAME_PROBABILITY
+            q_name = query.names[0] if query.names else ""
             listed = candidate.caption
+            prop = "name"
+    detail = f"{q_name!r} ~ {listed!r} ({prop}) similarity {comp.similarity:.3f}"
+    if cap is not None:
+        detail += f"; capped at {prob:.2f}: {cap}"
     name_feature = FeatureResult(
         name="name",
         description="Similarity of the best-matching pair of names, calibrated to a probability.",
         score=round(prob, 4),
         weight=1.0,
-        detail=f"{q_name!r} ~ {listed!r} ({prop}) similarity {comp.similarity:.3f}",
+        detail=detail,
         query_value=q_name or None,
         candidate_value=listed or None,
     )
@@ -310,7 +334,7 @@ def score_candidate(query: PreparedQuery, candidate: CandidateEntity) -> ScoredC
             features.append(result)
     logit = _logit(prob) + sum(f.weight for f in features[1:])
     score = 1.0 / (1.0 + math.exp(-logit))
-    return ScoredCandidate(round(score, 4), prob, comp, q_name, listed, prop, tuple(features))
+    return ScoredCandidate(round(score, 4), prob, comp, q_name, listed, prop, tuple(features), cap)
 
 
 def candidate_from_entity(entity: Any) -> CandidateEntity:

@@ -408,3 +408,12 @@ def test_a_legal_form_or_an_activity_word_alone_names_no_company() -> None:
     # Names made of such words and a country or a distinctive word still match.
     assert compare_names("Bank of China", "BANK OF CHINA", schema="Company")[0] > 0.9
     assert compare_names("Tarvolo Group", "TARVOLO GROUP", schema="Company")[0] > 0.9
+
+
+def test_a_capped_match_says_why_in_its_explanation() -> None:
+    _, explanation = compare_names("Lucia Mendez", "TARVALLO MENDEZ, Lucia Elena", schema="Person")
+    assert "capped: only the second of two family names matches" in explanation.summary
+    _, plain = compare_names(
+        "Lucia Tarvallo Mendez", "TARVALLO MENDEZ, Lucia Elena", schema="Person"
+    )
+    assert "capped" not in plain.summary
