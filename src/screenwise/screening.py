@@ -811,9 +811,17 @@ def _record_id(row: Mapping[str, Any], columns: Mapping[str, str], line: int) ->
 
 
 def _cell_values(value: Any) -> list[str]:
-    """The values of one cell: a JSON list item by item, text split on ``;``."""
+    """The values of one cell: a JSON list item by item, text split on ``;``.
+
+    A JSON object's values are joined in order (``{"first": "Vladimir", "last": "Putin"}``
+    is ``Vladimir Putin``); ``true``/``false`` are no value.
+    """
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, dict):
+        return [" ".join(str(v).strip() for v in value.values() if isinstance(v, (str, int)))]
     if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if v is not None]
+        return [item for v in value if v is not None for item in _cell_values(v)]
     return [item.strip() for item in str(value).split(";")]
 
 

@@ -339,6 +339,21 @@ def test_rescreen_reports_hits_of_the_update_with_the_new_version(db: str, tmp_p
     # Kim is unchanged in the update: not rescreened against him.
     assert {"query_id": "c2", "hits": 0} in lines
     assert any(line.get("skipped") for line in lines if line["query_id"] == "c3")
+    # A range the wrong way round is refused, not read as delistings "added".
+    backwards = invoke(
+        db,
+        tmp_path,
+        "rescreen",
+        str(customers),
+        "--list",
+        "us_ofac_sdn",
+        "--from",
+        new_version.version_id,
+        "--to",
+        old_version.version_id,
+    )
+    assert backwards.exit_code == 2
+    assert "is newer than --to" in backwards.output
     # Without -o the same lines go to standard output.
     printed = run(
         db,

@@ -300,15 +300,19 @@ def test_read_queries_ids_lists_and_list_values(tmp_path: Path) -> None:
     path.write_text(
         '{"id": 7, "name": "Kim Jong Un"}\n'
         '{"name": ["Rosneft", "Gazprom"], "schema": "Company"}\n'
-        "not json\n",
+        "not json\n"
+        '{"id": "o", "name": {"first": "Vladimir", "last": "Putin"}}\n'
+        '{"id": "b", "name": true}\n',
         encoding="utf-8",
     )
     skipped: list[str] = []
     queries = list(read_queries(path, on_skip=lambda r: skipped.append(r.query_id)))
     # A record without an id is named by its line, never like a customer id ("7").
-    assert [q.id for q in queries] == ["7", "line-2"]
+    assert [q.id for q in queries] == ["7", "line-2", "o"]
     assert queries[1].properties["name"] == ["Rosneft", "Gazprom"]
-    assert skipped == ["line-3"]
+    # An object's values in order; a boolean is no name.
+    assert queries[2].properties["name"] == ["Vladimir Putin"]
+    assert skipped == ["line-3", "b"]
 
 
 def test_an_unknown_list_id_is_an_error_not_an_empty_result(screener: Screener) -> None:

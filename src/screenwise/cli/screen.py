@@ -540,6 +540,12 @@ def rescreen_command(
         old = store.resolve_version(list_id, from_ref)
     else:
         old = default_base_version(store, new.version_id)
+    if old.published and new.published and old.published > new.published:
+        raise click.UsageError(
+            f"--from {old.version_id} is newer than --to {new.version_id}: rescreening "
+            "screens against what an update added or changed, from an older version to a "
+            "newer one"
+        )
     delta = diff_versions(store, old.version_id, new.version_id)
     err_console.print(
         f"{old.version_id} -> {new.version_id}: {len(delta.added)} added, {len(delta.changed)} changed"
